@@ -1,0 +1,15 @@
+/** One config, three tiers told apart by file suffix: *.spec.ts, *.int-spec.ts, *.e2e-spec.ts. */
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  testRegex: '(apps|libs|test)/.*\\.(spec|int-spec|e2e-spec)\\.ts$',
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/\\.data/'],
+  globalSetup: '<rootDir>/libs/testing/src/postgres/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/postgres/global-teardown.ts',
+  maxWorkers: 2,
+  testTimeout: 30000,
+  // Test files that open servers and sockets must close them; this makes a leak visible.
+  detectOpenHandles: false,
+};

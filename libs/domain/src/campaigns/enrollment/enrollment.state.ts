@@ -1,0 +1,100 @@
+import { BounceKinds, ReplyKinds, SequenceStep, StopReason } from '@app/events';
+import { CampaignStatus } from '../campaign/campaign.state';
+
+/** What one email of the enrollment has seen. */
+export type EmailRecord = {
+  emailId: string;
+  stepIndex: number;
+  links: readonly string[];
+  delivery: 'queued' | 'sent' | 'failed';
+  opened: boolean;
+  clicked: boolean;
+  replied: boolean;
+  bounced: boolean;
+};
+
+/** The step in progress: waiting for its due time, or its email waiting to be sent. */
+export type CurrentStep = { stepIndex: number; phase: 'scheduled'; dueAt: string } | { stepIndex: number; phase: 'queued'; emailId: string };
+
+type Base = {
+  enrollmentId: string;
+  workspaceId: string;
+  campaignId: string;
+  leadId: string;
+  sequenceId: string;
+  stepCount: number;
+  enrolledAt: string;
+  emails: readonly EmailRecord[];
+};
+
+export type EnrollmentState =
+  | { status: 'none' }
+  /** Enrolled in a campaign that has not been launched yet. */
+  | ({ status: 'waiting' } & Base)
+  | ({ status: 'active'; step: CurrentStep } & Base)
+  | ({ status: 'completed' } & Base)
+  | ({ status: 'stopped'; reason: StopReason } & Base);
+
+export type EnrollmentStatus = EnrollmentState['status'];
+
+/** Facts about the lead at decision time, from its own stream. */
+export type LeadFacts = {
+  status: 'contactable' | 'suppressed' | 'unsubscribed' | 'erased';
+  email: string;
+  /** Template variables: standard fields and custom fields. */
+  variables: Readonly<Record<string, string | undefined>>;
+};
+export type CampaignFacts = { status: CampaignStatus; launchedAt: string | null; stopOnReply: boolean };
+export type SequenceFacts = { sequenceId: string; steps: readonly SequenceStep[] };
+export type TemplateFacts = Readonly<Record<string, { subject: string; body: string; revision: number }>>;
+
+export type EnrollmentCommand =
+  | {
+      type: 'EnrollLead';
+      enrollmentId: string;
+      workspaceId: string;
+      campaignId: string;
+      leadId: string;
+      campaign: CampaignFacts;
+      lead: Pick<LeadFacts, 'status'>;
+      sequence: SequenceFacts;
+      now: string;
+    }
+  /** The campaign was launched after this lead was enrolled. */
+  | { type: 'StartEnrollment'; launchedAt: string; sequence: SequenceFacts; now: string }
+  /**
+   * The current step fell due (a timer) or a user asked to send it now (`manual`). The caller
+   * passes a stable `emailId` derived from enrollment and step, so a retry queues the same email.
+   */
+  | {
+      type: 'FireStep';
+      stepIndex: number;
+      manual: boolean;
+      campaign: CampaignFacts;
+      lead: LeadFacts;
+      sequence: SequenceFacts;
+      templates: TemplateFacts;
+      /** In [0, 1): picks the A/B variant; derive it from the enrollment id so it is stable. */
+      variantRoll: number;
+      emailId: string;
+      trackingId: string;
+      now: string;
+    }
+  | {
+      type: 'RecordEmailSent';
+      emailId: string;
+      transport: string;
+      providerMessageId: string;
+      messageIdHeader?: string;
+      threadId?: string;
+      sequence: SequenceFacts;
+      sentAt: string;
+    }
+  | { type: 'RecordEmailFailed'; emailId: string; reason: string; attempts: number; permanent: boolean; failedAt: string }
+  | { type: 'RecordOpen'; emailId: string; ip?: string; userAgent?: string; machine: boolean; openedAt: string }
+  | { type: 'RecordClick'; emailId: string; linkIndex: number; ip?: string; userAgent?: string; clickedAt: string }
+  | { type: 'RecordReply'; emailId: string; kind: (typeof ReplyKinds)[number]; snippet?: string; stopOnReply: boolean; receivedAt: string }
+  | { type: 'RecordBounce'; emailId: string; kind: (typeof BounceKinds)[number]; reason: string; bouncedAt: string }
+  | { type: 'StopEnrollment'; reason: StopReason; now: string }
+  /** The campaign resumed: a step that fell due while it was paused is due now. */
+  | { type: 'ResumeEnrollment'; resumedAt: string };

@@ -1,0 +1,24 @@
+import { WorkspaceEvent } from '@app/events';
+import { assertNever } from '../../shared/decider';
+import { WorkspaceState } from './workspace.state';
+
+export const initialWorkspaceState = (): WorkspaceState => ({ status: 'none' });
+
+export function evolveWorkspace(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
+  switch (event.type) {
+    case 'WorkspaceCreated':
+      return { status: 'active', workspaceId: event.data.workspaceId, name: event.data.name, members: new Map() };
+    case 'MemberAdded':
+    case 'MemberRoleChanged':
+      if (state.status !== 'active') return state;
+      return { ...state, members: new Map(state.members).set(event.data.userId, event.data.role) };
+    case 'MemberRemoved': {
+      if (state.status !== 'active') return state;
+      const members = new Map(state.members);
+      members.delete(event.data.userId);
+      return { ...state, members };
+    }
+    default:
+      return assertNever(event, 'workspace event');
+  }
+}

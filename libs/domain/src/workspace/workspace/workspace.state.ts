@@ -1,0 +1,12 @@
+import { Role } from '@app/events';
+
+export type WorkspaceState =
+  | { status: 'none' }
+  | { status: 'active'; workspaceId: string; name: string; members: ReadonlyMap<string, Role> };
+
+type Actor = { actorId: string; now: string };
+export type WorkspaceCommand =
+  | { type: 'CreateWorkspace'; workspaceId: string; name: string; ownerId: string; now: string }
+  | ({ type: 'AddMember'; userId: string; role: Role } & Actor)
+  | ({ type: 'ChangeMemberRole'; userId: string; role: Role } & Actor)
+  | ({ type: 'RemoveMember'; userId: string } & Actor);
