@@ -1,0 +1,248 @@
+import { Pool, PoolConfig } from 'pg';
+import { DuplicateEventId, WrongExpectedVersion } from '../errors';
+import {
+  AppendResult,
+  Batch,
+  EventFilter,
+  EventStoreAdapter,
+  ExpectedRevision,
+  RawEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+} from '../event-store.types';
+import { AppendNotifier } from './append-notifier';
+import { comparePgPositions, formatPosition, parsePosition } from './postgres-positions';
+
+export type PostgresEventStoreOptions = {
+  connectionString: string;
+  /** Connections for appends and reads. */
+  poolSize?: number;
+  /** How often a live subscription looks for new events when no notification arrives. */
+  pollIntervalMs?: number;
+  /** Extra pg pool settings (statement timeouts and the like). */
+  pool?: Omit<PoolConfig, 'connectionString' | 'max'>;
+};
+
+type EventRow = {
+  position: string;
+  xid: string;
+  id: string;
+  stream_id: string;
+  revision: string;
+  type: string;
+  version: number;
+  data: string | null;
+  metadata: string | null;
+  prev_hash: string;
+  hash: string;
+  matched: boolean;
+};
+
+const columns = `e.position::text as position, e.xid::text as xid, e.event_id::text as id, e.stream_id, e.revision::text as revision,
+  e.type, e.version, e.prev_hash, e.hash`;
+/** Only events of transactions that can no longer commit "in the past" are readable. */
+const VISIBLE = 'e.xid < pg_snapshot_xmin(pg_current_snapshot())';
+
+function toStored(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    data: row.data as string,
+    metadata: row.metadata as string,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: formatPosition(row.xid, row.position),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+type Page = { events: StoredEvent[]; scanned: number; checkpoint: string | null };
+
+/**
+ * The PostgreSQL adapter: the embedded default and the zero-extra-service option. Appends are
+ * one statement (`es_append`); reads follow the gap-safe (xid, position) order.
+ */
+export class PostgresEventStore implements EventStoreAdapter {
+  readonly name = 'postgres';
+  private readonly pool: Pool;
+  private readonly notifier: AppendNotifier;
+  private readonly pollIntervalMs: number;
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.pool = new Pool({ ...options.pool, connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // An idle client that errors (server restart) must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+    this.notifier = new AppendNotifier(options.connectionString);
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  async append(streamId: string, events: readonly RawEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (!streamId) throw new Error('append needs a stream id');
+    if (events.length === 0) throw new Error(`append to "${streamId}" needs at least one event`);
+    if (typeof expected === 'number' && (!Number.isInteger(expected) || expected < 0)) {
+      throw new Error(`expected revision must be a whole number >= 0, or no_stream, stream_exists or any (got ${expected})`);
+    }
+    const mode = typeof expected === 'number' ? 'exact' : expected;
+    try {
+      const { rows } = await this.pool.query<{ first_revision: string; last_revision: string; last_position: string; tx: string; duplicate: boolean }>(
+        'select * from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])',
+        [
+          streamId,
+          mode,
+          typeof expected === 'number' ? expected : null,
+          events.map((e) => e.id),
+          events.map((e) => e.type),
+          events.map((e) => e.version),
+          events.map((e) => e.data),
+          events.map((e) => e.metadata),
+        ],
+      );
+      const row = rows[0];
+      if (!row) throw new Error('es_append returned nothing');
+      return {
+        streamId,
+        firstRevision: Number(row.first_revision),
+        nextExpectedRevision: Number(row.last_revision),
+        position: formatPosition(row.tx, row.last_position),
+        duplicate: row.duplicate,
+      };
+    } catch (error) {
+      const pgError = error as { code?: string; detail?: string; constraint?: string };
+      if (pgError.code === 'ES409') throw new WrongExpectedVersion(streamId, expected, Number(pgError.detail ?? -1));
+      if (pgError.code === 'ES422' || (pgError.code === '23505' && pgError.constraint === 'es_events_event_id_key')) throw new DuplicateEventId(streamId);
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${columns}, e.data::text as data, e.metadata::text as metadata, true as matched
+       from es_events e where e.stream_id = $1 and e.revision ${backwards ? '<=' : '>='} $2
+       order by e.revision ${backwards ? 'desc' : 'asc'} limit $3`,
+      [streamId, from, limit],
+    );
+    return rows.map(toStored);
+  }
+
+  /** One page of the log in global order: up to `limit` rows scanned, those matching the filter returned. */
+  private async readPage(from: string | null | undefined, limit: number, filter: EventFilter | undefined, backwards: boolean): Promise<Page> {
+    const params: unknown[] = [];
+    const conditions = [VISIBLE];
+    if (from) {
+      const p = parsePosition(from);
+      params.push(p.xid.toString(), p.seq.toString());
+      conditions.push(`(e.xid, e.position) ${backwards ? '<' : '>'} ($1::xid8, $2::bigint)`);
+    }
+    const match: string[] = [];
+    if (filter?.types) {
+      params.push(filter.types);
+      match.push(`e.type = any($${params.length}::text[])`);
+    }
+    if (filter?.streamPrefixes) {
+      params.push(filter.streamPrefixes.map(likePrefix));
+      match.push(`e.stream_id like any($${params.length}::text[])`);
+    }
+    const matched = match.length ? match.join(' and ') : 'true';
+    params.push(limit);
+    const order = backwards ? 'desc' : 'asc';
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${columns}, ${matched} as matched,
+         case when ${matched} then e.data::text end as data,
+         case when ${matched} then e.metadata::text end as metadata
+       from es_events e where ${conditions.join(' and ')}
+       order by e.xid ${order}, e.position ${order} limit $${params.length}`,
+      params,
+    );
+    const last = rows[rows.length - 1];
+    return {
+      events: rows.filter((r) => r.matched).map(toStored),
+      scanned: rows.length,
+      checkpoint: last ? formatPosition(last.xid, last.position) : null,
+    };
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const limit = options.limit ?? 1000;
+    const backwards = options.direction === 'backwards';
+    const out: StoredEvent[] = [];
+    let from = options.from ?? null;
+    const pageSize = Math.min(Math.max(limit, 100), 5000);
+    for (;;) {
+      const page = await this.readPage(from, pageSize, options.filter, backwards);
+      out.push(...page.events.slice(0, limit - out.length));
+      if (out.length >= limit || page.scanned < pageSize || !page.checkpoint) return out;
+      from = page.checkpoint;
+    }
+  }
+
+  async *subscribeAll(options: SubscribeOptions = {}): AsyncGenerator<Batch<StoredEvent>> {
+    const batchSize = options.batchSize ?? 500;
+    const signal = options.signal;
+    let checkpoint = options.from ?? null;
+    // After a wake-up that found nothing visible yet (an older transaction still running),
+    // look again soon rather than waiting a whole poll interval.
+    let retryMs = 0;
+    while (!signal?.aborted) {
+      const wake = this.notifier.next();
+      let page: Page;
+      try {
+        page = await this.readPage(checkpoint, batchSize, options.filter, false);
+      } catch (error) {
+        wake.cancel();
+        throw error;
+      }
+      if (page.scanned > 0 && page.checkpoint) {
+        wake.cancel();
+        checkpoint = page.checkpoint;
+        retryMs = 0;
+        yield { events: page.events, checkpoint };
+        if (page.scanned === batchSize) continue;
+      }
+      const woken = await waitForWake(wake.promise, retryMs || this.pollIntervalMs, signal);
+      wake.cancel();
+      retryMs = woken ? 2 : retryMs ? Math.min(retryMs * 2, this.pollIntervalMs) : 0;
+    }
+  }
+
+  async headPosition(): Promise<string | null> {
+    const { rows } = await this.pool.query<{ xid: string; position: string }>(
+      `select e.xid::text as xid, e.position::text as position from es_events e where ${VISIBLE} order by e.xid desc, e.position desc limit 1`,
+    );
+    const row = rows[0];
+    return row ? formatPosition(row.xid, row.position) : null;
+  }
+
+  comparePositions(a: string, b: string): number {
+    return comparePgPositions(a, b);
+  }
+
+  async close(): Promise<void> {
+    await this.notifier.close();
+    await this.pool.end();
+  }
+}
+
+/** Resolves true when woken, false on timeout or abort. */
+function waitForWake(wake: Promise<void>, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void wake.then(() => done(true));
+  });
+}
