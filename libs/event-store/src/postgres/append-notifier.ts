@@ -1,8 +1,16 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 
 /**
- * One LISTEN connection per store, shared by every subscription of the process. Waiters get
- * woken on `es_appended`; if the connection drops, they fall back to polling until it is back.
+ * Wakes subscribers when events are appended.
+ *
+ * Listening: one LISTEN connection per store, shared by every subscription of the process;
+ * if it drops, waiters fall back to polling until it is back.
+ *
+ * Announcing: NOTIFY is not sent from inside the append, because PostgreSQL serialises the
+ * commits of notifying transactions on a global lock, which halved append throughput. After
+ * an append commits, local waiters are woken at once and one NOTIFY goes out for any number
+ * of appends made while the previous one was in flight. It is sent with synchronous_commit
+ * off: a wake-up lost in a crash costs one poll interval, never an event.
  */
 export class AppendNotifier {
   private client: Client | null = null;
@@ -11,7 +19,34 @@ export class AppendNotifier {
   private closed = false;
   private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly connectionString: string) {}
+  private announcing = false;
+  private pendingAnnounce = false;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly pool: Pool,
+  ) {}
+
+  announce(): void {
+    this.wakeAll();
+    if (this.closed) return;
+    if (this.announcing) {
+      this.pendingAnnounce = true;
+      return;
+    }
+    this.announcing = true;
+    void (async () => {
+      do {
+        this.pendingAnnounce = false;
+        try {
+          await this.pool.query("begin; set local synchronous_commit = off; select pg_notify('es_appended', ''); commit;");
+        } catch {
+          // Subscribers poll; a missed wake-up only delays them.
+        }
+      } while (this.pendingAnnounce && !this.closed);
+      this.announcing = false;
+    })();
+  }
 
   /** Resolves at the next notification (or never, when the caller's poll timeout wins). */
   next(): { promise: Promise<void>; cancel: () => void } {

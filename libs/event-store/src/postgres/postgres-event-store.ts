@@ -78,7 +78,7 @@ export class PostgresEventStore implements EventStoreAdapter {
     this.pool = new Pool({ ...options.pool, connectionString: options.connectionString, max: options.poolSize ?? 10 });
     // An idle client that errors (server restart) must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
-    this.notifier = new AppendNotifier(options.connectionString);
+    this.notifier = new AppendNotifier(options.connectionString, this.pool);
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
   }
 
@@ -89,35 +89,67 @@ export class PostgresEventStore implements EventStoreAdapter {
       throw new Error(`expected revision must be a whole number >= 0, or no_stream, stream_exists or any (got ${expected})`);
     }
     const mode = typeof expected === 'number' ? 'exact' : expected;
-    try {
-      const { rows } = await this.pool.query<{ first_revision: string; last_revision: string; last_position: string; tx: string; duplicate: boolean }>(
-        'select * from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])',
-        [
+    const params = [
+      streamId,
+      mode,
+      typeof expected === 'number' ? expected : null,
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => e.version),
+      events.map((e) => e.data),
+      events.map((e) => e.metadata),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<{ first_revision: string; last_revision: string; last_position: string; tx: string }>(
+          'select * from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])',
+          params,
+        );
+        const row = rows[0];
+        if (!row) throw new Error('es_append returned nothing');
+        this.notifier.announce();
+        return {
           streamId,
-          mode,
-          typeof expected === 'number' ? expected : null,
-          events.map((e) => e.id),
-          events.map((e) => e.type),
-          events.map((e) => e.version),
-          events.map((e) => e.data),
-          events.map((e) => e.metadata),
-        ],
-      );
-      const row = rows[0];
-      if (!row) throw new Error('es_append returned nothing');
-      return {
-        streamId,
-        firstRevision: Number(row.first_revision),
-        nextExpectedRevision: Number(row.last_revision),
-        position: formatPosition(row.tx, row.last_position),
-        duplicate: row.duplicate,
-      };
-    } catch (error) {
-      const pgError = error as { code?: string; detail?: string; constraint?: string };
-      if (pgError.code === 'ES409') throw new WrongExpectedVersion(streamId, expected, Number(pgError.detail ?? -1));
-      if (pgError.code === 'ES422' || (pgError.code === '23505' && pgError.constraint === 'es_events_event_id_key')) throw new DuplicateEventId(streamId);
-      throw error;
+          firstRevision: Number(row.first_revision),
+          nextExpectedRevision: Number(row.last_revision),
+          position: formatPosition(row.tx, row.last_position),
+          duplicate: false,
+        };
+      } catch (error) {
+        const pgError = error as { code?: string; detail?: string; constraint?: string };
+        const conflict = pgError.code === 'ES409' || (pgError.code === '23505' && pgError.constraint === 'es_events_stream_id_revision_key');
+        const idTaken = pgError.code === '23505' && pgError.constraint === 'es_events_event_id_key';
+        if (!conflict && !idTaken) throw error;
+        // An exact retry of an append that already succeeded is done, not an error.
+        const earlier = await this.findAppended(streamId, events);
+        if (earlier) return earlier;
+        if (idTaken) throw new DuplicateEventId(streamId);
+        // Another writer took the revision between our read of the head and our insert: for
+        // "any" and "stream_exists" that is no conflict, so try again.
+        if ((mode === 'any' || mode === 'stream_exists') && attempt < 20) continue;
+        const actual = pgError.code === 'ES409' ? Number(pgError.detail ?? -1) : await this.currentRevision(streamId);
+        throw new WrongExpectedVersion(streamId, expected, actual);
+      }
     }
+  }
+
+  /** The earlier append, when every one of these ids is already at consecutive revisions of this stream. */
+  private async findAppended(streamId: string, events: readonly RawEvent[]): Promise<AppendResult | null> {
+    const { rows } = await this.pool.query<{ found: string; first: string | null; last: string | null; position: string | null; xid: string | null }>(
+      `select count(*)::text as found, min(e.revision)::text as first, max(e.revision)::text as last,
+         (array_agg(e.position::text order by e.revision desc))[1] as position, (array_agg(e.xid::text order by e.revision desc))[1] as xid
+       from es_events e where e.event_id = any($1::uuid[]) and e.stream_id = $2`,
+      [events.map((e) => e.id), streamId],
+    );
+    const row = rows[0];
+    if (!row || Number(row.found) !== events.length || !row.position || !row.xid) return null;
+    if (Number(row.last) - Number(row.first) + 1 !== events.length) return null;
+    return { streamId, firstRevision: Number(row.first), nextExpectedRevision: Number(row.last), position: formatPosition(row.xid, row.position), duplicate: true };
+  }
+
+  private async currentRevision(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ revision: string }>('select max(revision)::text as revision from es_events where stream_id = $1', [streamId]);
+    return rows[0]?.revision === null || rows[0]?.revision === undefined ? -1 : Number(rows[0].revision);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

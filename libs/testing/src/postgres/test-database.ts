@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { dropDatabase, withDatabase } from '@app/database';
-import { ENV_SERVER, ENV_TEMPLATE, FILE_DB_PREFIX, assertTestDatabase } from './test-server';
+import { ENV_SERVER, ENV_TEMPLATE, assertTestDatabase, fileDatabaseName } from './test-server';
 
 export type TestDatabase = {
   /** URL of this file's own database. */
@@ -39,7 +39,7 @@ export function useTestDatabase(): TestDatabase {
   const serverUrl = process.env[ENV_SERVER];
   const template = process.env[ENV_TEMPLATE];
   if (!serverUrl || !template) throw new Error('The test database harness was not set up: run tests through jest with the project config');
-  const name = `${FILE_DB_PREFIX}${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
+  const name = fileDatabaseName(process.env.JEST_WORKER_ID ?? '0', randomBytes(4).toString('hex'));
   assertTestDatabase(name);
   const url = withDatabase(serverUrl, name);
   let pool: Pool | undefined;

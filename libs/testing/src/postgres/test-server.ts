@@ -25,9 +25,13 @@ export async function resolveTestServer(log: (line: string) => void): Promise<{ 
   return { url: embedded.url, stop: embedded.stop, source: 'embedded' };
 }
 
+/** Changes whenever a migration is added or its code changes, so a stale template is never reused. */
 function migrationsFingerprint(): string {
-  const names = [...Object.keys(eventStoreMigrations), '|', ...Object.keys(readStoreMigrations)].join(',');
-  return createHash('sha256').update(names).digest('hex').slice(0, 12);
+  const hash = createHash('sha256');
+  for (const set of [eventStoreMigrations, readStoreMigrations]) {
+    for (const [name, migration] of Object.entries(set)) hash.update(`${name}\n${migration.up.toString()}\n`);
+  }
+  return hash.digest('hex').slice(0, 12);
 }
 
 /**
@@ -57,7 +61,19 @@ export async function ensureTemplate(serverUrl: string): Promise<string> {
   return name;
 }
 
-/** Drops per-file databases left behind by runs that crashed. */
-export async function dropLeftovers(serverUrl: string): Promise<void> {
-  for (const name of await listDatabases(serverUrl, `${FILE_DB_PREFIX}%`)) await dropDatabase(serverUrl, name);
+/** Per-file database names carry their creation time, so leftovers can be told from live ones. */
+export function fileDatabaseName(worker: string, random: string, now = Date.now()): string {
+  return `${FILE_DB_PREFIX}${Math.floor(now / 1000)}_${worker}_${random}`;
+}
+
+/**
+ * Drops per-file databases left behind by runs that crashed. Only old ones: another test run
+ * may be using the same server right now.
+ */
+export async function dropLeftovers(serverUrl: string, olderThanMs = 3 * 3600_000): Promise<void> {
+  const cutoff = (Date.now() - olderThanMs) / 1000;
+  for (const name of await listDatabases(serverUrl, `${FILE_DB_PREFIX}%`)) {
+    const created = Number(/^copilot_test_f_(\d+)_/.exec(name)?.[1] ?? 0);
+    if (created < cutoff) await dropDatabase(serverUrl, name);
+  }
 }
