@@ -49,6 +49,8 @@ const common = {
   strictFilters: true,
   fs: refusePartials,
   root: [] as string[],
+  // Partials are refused anyway; without this liquidjs warns on every construction.
+  relativeReference: false,
   parseLimit: 100_000,
   memoryLimit: 10_000_000,
 };

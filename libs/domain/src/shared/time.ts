@@ -1,3 +1,4 @@
+import { IsoDuration } from '@app/events';
 import { DateTime, Duration } from 'luxon';
 import { DomainError } from './domain-error';
 
@@ -12,8 +13,13 @@ export class InvalidDelay extends DomainError {
 /** Longest wait between two steps that we accept: a year. */
 const MAX_DELAY_MS = 366 * 24 * 3600 * 1000;
 
-/** Parses an ISO-8601 duration, refusing negative, fractional-month or absurd values. */
+/**
+ * Parses an ISO-8601 duration, refusing negative, fractional or absurd values. Luxon alone
+ * accepts `P`, `PT` and `PT1.5H`, which the StepScheduled/SequenceCreated schemas refuse: the
+ * store would then reject the event instead of the user getting InvalidDelay.
+ */
 export function parseDelay(delay: string): Duration {
+  if (!IsoDuration.safeParse(delay).success) throw new InvalidDelay(delay);
   const duration = Duration.fromISO(delay);
   if (!duration.isValid) throw new InvalidDelay(delay);
   const ms = DateTime.fromISO('2000-01-01T00:00:00Z', { zone: 'utc' }).plus(duration).toMillis() - Date.UTC(2000, 0, 1);

@@ -214,7 +214,8 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
     }
     case 'RecordBounce': {
       const { state: s, email } = findEmail(state, command.emailId);
-      if (email.bounced) return [];
+      // A redelivered report is a duplicate; a HARD bounce after a SOFT one (retries gave up) still stops.
+      if (email.bounced === 'HARD' || email.bounced === command.kind) return [];
       const { emailId, kind, reason, bouncedAt } = command;
       const events: EnrollmentEvent[] = [{ type: 'EmailBounced', data: { ...refs(s), emailId, kind, reason, bouncedAt } }];
       if (kind === 'HARD' && isOpen(s)) events.push({ type: 'EnrollmentStopped', data: { ...refs(s), reason: 'BOUNCED', stoppedAt: bouncedAt } });

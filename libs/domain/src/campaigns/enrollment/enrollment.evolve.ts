@@ -32,7 +32,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
         opened: false,
         clicked: false,
         replied: false,
-        bounced: false,
+        bounced: null,
       };
       const emails = [...state.emails, email];
       if (state.status !== 'active') return { ...state, emails };
@@ -50,7 +50,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     case 'ReplyReceived':
       return event.data.kind === 'HUMAN' ? updateEmail(state, event.data.emailId, (e) => ({ ...e, replied: true, opened: true })) : state;
     case 'EmailBounced':
-      return updateEmail(state, event.data.emailId, (e) => ({ ...e, bounced: true }));
+      return updateEmail(state, event.data.emailId, (e) => ({ ...e, bounced: e.bounced === 'HARD' ? 'HARD' : event.data.kind }));
     case 'EnrollmentCompleted':
       return { ...withoutStep(state), status: 'completed' };
     case 'EnrollmentStopped':

@@ -1,6 +1,8 @@
 import { BounceKinds, ReplyKinds, SequenceStep, StopReason } from '@app/events';
 import { CampaignStatus } from '../campaign/campaign.state';
 
+type BounceKind = (typeof BounceKinds)[number];
+
 /** What one email of the enrollment has seen. */
 export type EmailRecord = {
   emailId: string;
@@ -10,7 +12,8 @@ export type EmailRecord = {
   opened: boolean;
   clicked: boolean;
   replied: boolean;
-  bounced: boolean;
+  /** The worst bounce seen: a SOFT bounce may still be followed by a HARD one. */
+  bounced: BounceKind | null;
 };
 
 /** The step in progress: waiting for its due time, or its email waiting to be sent. */
@@ -94,7 +97,7 @@ export type EnrollmentCommand =
   | { type: 'RecordOpen'; emailId: string; ip?: string; userAgent?: string; machine: boolean; openedAt: string }
   | { type: 'RecordClick'; emailId: string; linkIndex: number; ip?: string; userAgent?: string; clickedAt: string }
   | { type: 'RecordReply'; emailId: string; kind: (typeof ReplyKinds)[number]; snippet?: string; stopOnReply: boolean; receivedAt: string }
-  | { type: 'RecordBounce'; emailId: string; kind: (typeof BounceKinds)[number]; reason: string; bouncedAt: string }
+  | { type: 'RecordBounce'; emailId: string; kind: BounceKind; reason: string; bouncedAt: string }
   | { type: 'StopEnrollment'; reason: StopReason; now: string }
   /** The campaign resumed: a step that fell due while it was paused is due now. */
   | { type: 'ResumeEnrollment'; resumedAt: string };
