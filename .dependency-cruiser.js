@@ -8,7 +8,7 @@
  */
 const tests = '\\.(spec|int-spec|e2e-spec)\\.ts$';
 const ioModules = ['fs', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'dns', 'tls', 'cluster', 'worker_threads', 'crypto'];
-const storageLibs = 'libs/(database|event-store|read-store|testing)/';
+const storageLibs = 'libs/(database|event-store|read-store|projections|platform|testing)/';
 
 module.exports = {
   forbidden: [
@@ -34,9 +34,9 @@ module.exports = {
     },
     {
       name: 'libs-never-import-nest',
-      comment: 'NestJS wiring lives in apps; libraries stay framework-free',
+      comment: 'NestJS wiring lives in apps and in libs/platform (the shared wiring); other libraries stay framework-free',
       severity: 'error',
-      from: { path: '^libs/' },
+      from: { path: '^libs/', pathNot: '^libs/platform/' },
       to: { path: '^node_modules/@nestjs/' },
     },
     {
@@ -51,6 +51,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/', pathNot: `^${storageLibs}` },
       to: { path: '^node_modules/(pg|kysely)/' },
+    },
+    {
+      name: 'standalone-enters-apps-through-their-index',
+      comment: 'the single-process composition root uses each app only through its index',
+      severity: 'error',
+      from: { path: '^standalone/' },
+      to: { path: '^apps/[^/]+/src/.+', pathNot: '^apps/[^/]+/src/index\\.ts$' },
     },
     {
       name: 'apps-do-not-import-each-other',

@@ -53,6 +53,10 @@ export class EventStore {
     return this.adapter.comparePositions(a, b);
   }
 
+  orderKey(position: string): bigint {
+    return this.adapter.orderKey(position);
+  }
+
   close(): Promise<void> {
     return this.adapter.close();
   }

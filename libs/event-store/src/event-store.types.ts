@@ -75,5 +75,10 @@ export interface EventStoreAdapter {
   /** Position of the newest event a reader can see now (null for an empty log). */
   headPosition(): Promise<string | null>;
   comparePositions(a: string, b: string): number;
+  /**
+   * A number that orders positions like `comparePositions`, for storing next to read-model
+   * rows (`numeric` in PostgreSQL) so a projection can tell an event it already applied.
+   */
+  orderKey(position: string): bigint;
   close(): Promise<void>;
 }

@@ -13,7 +13,7 @@ import {
   SubscribeOptions,
 } from '../event-store.types';
 import { AppendNotifier } from './append-notifier';
-import { comparePgPositions, formatPosition, parsePosition } from './postgres-positions';
+import { comparePgPositions, formatPosition, parsePosition, pgOrderKey } from './postgres-positions';
 
 export type PostgresEventStoreOptions = {
   connectionString: string;
@@ -255,6 +255,10 @@ export class PostgresEventStore implements EventStoreAdapter {
 
   comparePositions(a: string, b: string): number {
     return comparePgPositions(a, b);
+  }
+
+  orderKey(position: string): bigint {
+    return pgOrderKey(position);
   }
 
   async close(): Promise<void> {

@@ -23,3 +23,9 @@ export function comparePgPositions(a: string, b: string): number {
   if (pa.seq !== pb.seq) return pa.seq < pb.seq ? -1 : 1;
   return 0;
 }
+
+/** xid * 2^64 + sequence: orders exactly like comparePgPositions. */
+export function pgOrderKey(position: string): bigint {
+  const p = parsePosition(position);
+  return (p.xid << 64n) + p.seq;
+}

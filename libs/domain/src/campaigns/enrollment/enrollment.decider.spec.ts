@@ -456,6 +456,14 @@ describe('a step with a condition falls due', () => {
       .then(sent);
   });
 
+  it('IF_NOT_OPENED still sends when only a machine (a mail proxy or scanner) fetched the pixel', () => {
+    const machineOpen: EnrollmentEvent = { type: 'EmailOpened', data: { ...ref, emailId: emailIds[0], machine: true, openedAt: afterStep0 } };
+    spec
+      .given([...step1Scheduled, machineOpen])
+      .when(fireStep(1, at.step1Due, { sequence: sequenceWith('IF_NOT_OPENED') }))
+      .then(sent);
+  });
+
   it('IF_NOT_OPENED counts a click as an open, even when the pixel was blocked', () => {
     spec
       .given([...step1Scheduled, linkClicked(emailIds[0], afterStep0)])

@@ -43,7 +43,9 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     case 'EmailFailed':
       return updateEmail(state, event.data.emailId, (e) => ({ ...e, delivery: 'failed' }));
     case 'EmailOpened':
-      return updateEmail(state, event.data.emailId, (e) => ({ ...e, opened: true }));
+      // A proxy or scanner fetching the pixel (Apple Mail Privacy Protection, image proxies)
+      // is recorded but is not a person reading: it must not suppress "if not opened" steps.
+      return event.data.machine ? state : updateEmail(state, event.data.emailId, (e) => ({ ...e, opened: true }));
     case 'LinkClicked':
       // A click implies the email was opened, even when the pixel was blocked.
       return updateEmail(state, event.data.emailId, (e) => ({ ...e, clicked: true, opened: true }));

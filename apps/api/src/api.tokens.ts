@@ -1,0 +1,1 @@
+export const API_SETTINGS = Symbol('API_SETTINGS');

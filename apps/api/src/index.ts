@@ -1,0 +1,2 @@
+export * from './api.config';
+export * from './api.module';

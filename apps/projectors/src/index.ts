@@ -1,0 +1,3 @@
+export * from './projections.registry';
+export * from './projectors.config';
+export * from './projectors.module';

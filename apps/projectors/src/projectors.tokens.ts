@@ -1,0 +1,1 @@
+export const PROJECTORS_SETTINGS = Symbol('PROJECTORS_SETTINGS');

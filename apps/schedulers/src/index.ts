@@ -1,0 +1,2 @@
+export * from './schedulers.config';
+export * from './schedulers.module';

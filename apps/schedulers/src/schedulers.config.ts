@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { commonEnv, parseEnv, port, positiveInt, secret } from '@app/platform';
+
+export const schedulersEnv = z.object({
+  ...commonEnv,
+  /** Health and metrics only. */
+  PORT: port(3002),
+  /** Base of tracking links in sent emails: the API's public address. */
+  PUBLIC_URL: z.url(),
+  TRACKING_SECRET: secret(),
+  /** Where the local outbox transport writes .eml files. */
+  OUTBOX_DIR: z.string().default('.data/outbox'),
+  TIMER_POLL_MS: positiveInt(200),
+  TIMER_BATCH_SIZE: positiveInt(50),
+  DELIVERY_CONCURRENCY: positiveInt(4),
+  DELIVERY_MAX_ATTEMPTS: positiveInt(6),
+  DATABASE_POOL_SIZE: positiveInt(10),
+});
+
+export type SchedulersSettings = {
+  publicUrl: string;
+  trackingSecret: string;
+  outboxDir: string;
+  timerPollMs: number;
+  timerBatchSize: number;
+  deliveryConcurrency: number;
+  deliveryMaxAttempts: number;
+};
+
+export function schedulersSettingsFrom(env: z.output<typeof schedulersEnv>): SchedulersSettings {
+  return {
+    publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
+    trackingSecret: env.TRACKING_SECRET,
+    outboxDir: env.OUTBOX_DIR,
+    timerPollMs: env.TIMER_POLL_MS,
+    timerBatchSize: env.TIMER_BATCH_SIZE,
+    deliveryConcurrency: env.DELIVERY_CONCURRENCY,
+    deliveryMaxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+  };
+}
+
+export function loadSchedulersEnv(env: Record<string, string | undefined> = process.env) {
+  return parseEnv(schedulersEnv, env);
+}

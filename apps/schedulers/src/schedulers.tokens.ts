@@ -1,0 +1,1 @@
+export const SCHEDULERS_SETTINGS = Symbol('SCHEDULERS_SETTINGS');

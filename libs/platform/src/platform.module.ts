@@ -1,0 +1,114 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { EnrollmentUseCases, Facts } from '@app/application';
+import { EventStore, KeyStore, OpenedEventStore, openPostgresEventStore } from '@app/event-store';
+import { InProcessProgressBus, NatsConnection, NatsProgressBus, ProgressBus, connectNats } from '@app/messaging';
+import { Kysely, sql } from 'kysely';
+import { Pool } from 'pg';
+import { CommandExecutor } from './commands/command-executor';
+import { PlatformConfig } from './config/platform-config';
+import { createKysely, createPool } from './database/database';
+import { HealthController } from './health/health.controller';
+import { ReadinessService } from './health/readiness.service';
+import { AppLogger } from './logging/logger';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { CLOCK, EVENT_STORE, KEY_STORE, KYSELY, LOGGER, NATS_CONNECTION, PG_POOL, PLATFORM_CONFIG, PROGRESS_BUS, systemClock } from './platform.tokens';
+
+type EventStoreFactory = (config: PlatformConfig, logger: AppLogger) => Promise<OpenedEventStore>;
+
+export type PlatformModuleOptions = {
+  config: PlatformConfig;
+  logger: AppLogger;
+  /** Opens the EventStoreDB adapter when EVENTSTORE_URL is set (the PostgreSQL one otherwise). */
+  openEventStoreDb?: EventStoreFactory;
+};
+
+const openStore: (options: PlatformModuleOptions) => Promise<OpenedEventStore> = async ({ config, logger, openEventStoreDb }) => {
+  if (config.eventStore.kind === 'eventstoredb') {
+    if (!openEventStoreDb) throw new Error('EVENTSTORE_URL is set but this build has no EventStoreDB adapter wired');
+    return openEventStoreDb(config, logger);
+  }
+  return openPostgresEventStore({ connectionString: config.databaseUrl, masterKey: config.piiMasterKey, poolSize: Math.max(4, config.databasePoolSize) });
+};
+
+/**
+ * The infrastructure every app shares: one instance per process, so in the single-process
+ * mode the API, projectors and schedulers share the pool, the store and the in-process bus.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly readiness: ReadinessService,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KYSELY) private readonly db: Kysely<unknown>,
+    @Inject('OPENED_EVENT_STORE') private readonly opened: OpenedEventStore,
+    @Inject(PROGRESS_BUS) private readonly progress: ProgressBus,
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection | null,
+  ) {}
+
+  static forRoot(options: PlatformModuleOptions): DynamicModule {
+    const { config, logger } = options;
+    return {
+      module: PlatformModule,
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: PLATFORM_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl, config.databasePoolSize) },
+        { provide: KYSELY, useFactory: (pool: Pool) => createKysely(pool), inject: [PG_POOL] },
+        { provide: 'OPENED_EVENT_STORE', useFactory: () => openStore(options) },
+        { provide: EVENT_STORE, useFactory: (opened: OpenedEventStore): EventStore => opened.store, inject: ['OPENED_EVENT_STORE'] },
+        { provide: KEY_STORE, useFactory: (opened: OpenedEventStore): KeyStore => opened.keys, inject: ['OPENED_EVENT_STORE'] },
+        {
+          provide: NATS_CONNECTION,
+          useFactory: async () => (config.natsUrl ? connectNats({ servers: config.natsUrl.split(',').map((s) => s.trim()), name: `copilot-${config.serviceName}`, maxReconnectAttempts: -1 }) : null),
+        },
+        {
+          provide: PROGRESS_BUS,
+          useFactory: (nc: NatsConnection | null): ProgressBus => (nc ? new NatsProgressBus(nc) : new InProcessProgressBus()),
+          inject: [NATS_CONNECTION],
+        },
+        ReadinessService,
+        MetricsService,
+        CommandExecutor,
+        { provide: Facts, useFactory: (store: EventStore) => new Facts(store), inject: [EVENT_STORE] },
+        { provide: EnrollmentUseCases, useFactory: (commands: CommandExecutor, facts: Facts) => new EnrollmentUseCases(commands, facts), inject: [CommandExecutor, Facts] },
+      ],
+      exports: [
+        PLATFORM_CONFIG,
+        LOGGER,
+        CLOCK,
+        PG_POOL,
+        KYSELY,
+        EVENT_STORE,
+        KEY_STORE,
+        NATS_CONNECTION,
+        PROGRESS_BUS,
+        ReadinessService,
+        MetricsService,
+        CommandExecutor,
+        Facts,
+        EnrollmentUseCases,
+      ],
+    };
+  }
+
+  onModuleInit(): void {
+    this.readiness.register({ name: 'database', check: async () => (await sql`select 1`.execute(this.db), true) });
+    this.readiness.register({ name: 'eventStore', check: async () => (await this.opened.store.headPosition(), true) });
+    if (this.nats) {
+      const nc = this.nats;
+      this.readiness.register({ name: 'nats', check: async () => (nc.isClosed() ? 'connection closed' : true) });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.progress.close();
+    if (this.nats && !this.nats.isClosed()) await this.nats.drain().catch(() => undefined);
+    await this.opened.close().catch(() => undefined);
+    await this.db.destroy().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './tracking-tokens';
+export * from './tracking-urls';
+export * from './machine-opens';
