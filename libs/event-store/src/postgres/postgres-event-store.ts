@@ -202,7 +202,27 @@ export class PostgresEventStore implements EventStoreAdapter {
     };
   }
 
+  /**
+   * Waits until every transaction that was running when the read began has ended, so the
+   * read sees everything committed before it (read-your-writes) while staying below the
+   * gap-safe horizon. Bounded: a transaction left open elsewhere only delays it so long.
+   */
+  private async awaitHorizon(maxWaitMs = 5000): Promise<void> {
+    const { rows } = await this.pool.query<{ xmax: string; ready: boolean }>(
+      `select pg_snapshot_xmax(s)::text as xmax, pg_snapshot_xmin(s) >= pg_snapshot_xmax(s) as ready from pg_current_snapshot() s`,
+    );
+    const start = rows[0];
+    if (!start || start.ready) return;
+    const deadline = Date.now() + maxWaitMs;
+    for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const check = await this.pool.query<{ ready: boolean }>('select pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 as ready', [start.xmax]);
+      if (check.rows[0]?.ready) return;
+    }
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    await this.awaitHorizon();
     const limit = options.limit ?? 1000;
     const backwards = options.direction === 'backwards';
     const out: StoredEvent[] = [];
@@ -246,6 +266,7 @@ export class PostgresEventStore implements EventStoreAdapter {
   }
 
   async headPosition(): Promise<string | null> {
+    await this.awaitHorizon();
     const { rows } = await this.pool.query<{ xid: string; position: string }>(
       `select e.xid::text as xid, e.position::text as position from es_events e where ${VISIBLE} order by e.xid desc, e.position desc limit 1`,
     );
