@@ -19,8 +19,9 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Record<string, s
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? '(unknown)');
-        const shown = cleaned[variable] === undefined ? 'unset' : `"${String(cleaned[variable]).slice(0, 80)}"`;
-        return `${variable} (${shown}): ${issue.message}`;
+        const unset = cleaned[variable] === undefined;
+        const shown = unset ? 'unset' : `"${String(cleaned[variable]).slice(0, 80)}"`;
+        return `${variable} (${shown}): ${unset && issue.code === 'invalid_type' ? 'required' : issue.message}`;
       }),
     );
   }
