@@ -23,3 +23,17 @@ export class DuplicateEventId extends Error {
     this.name = 'DuplicateEventId';
   }
 }
+
+/**
+ * A live subscription ended without being asked to (the server dropped it, the connection
+ * failed). Nothing is resumed for you: subscribe again from your last stored checkpoint.
+ */
+export class SubscriptionDropped extends Error {
+  constructor(
+    readonly adapter: string,
+    override readonly cause: unknown,
+  ) {
+    super(`The ${adapter} subscription was dropped: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'SubscriptionDropped';
+  }
+}

@@ -2,11 +2,15 @@ import { Kysely, Migration, Migrator, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import * as events from './2025-01-01T00-00-00-events';
 import * as personalDataKeys from './2025-01-01T00-00-01-personal-data-keys';
+import * as eventIds from './2025-01-04T00-00-00-event-ids';
+import * as copyProgress from './2025-01-04T00-00-01-copy-progress';
 
 /** Forward-only, in name order. A landed migration is never edited: add a new one. */
 export const eventStoreMigrations: Record<string, Migration> = {
   '2025-01-01T00-00-00-events': events,
   '2025-01-01T00-00-01-personal-data-keys': personalDataKeys,
+  '2025-01-04T00-00-00-event-ids': eventIds,
+  '2025-01-04T00-00-01-copy-progress': copyProgress,
 };
 
 /** Brings the event store schema at `url` up to date. */

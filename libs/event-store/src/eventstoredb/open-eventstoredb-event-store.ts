@@ -1,0 +1,31 @@
+import { Pool } from 'pg';
+import { OpenedEventStore, openEventStore } from '../open-event-store';
+import { PostgresEventIdRegistry } from './event-id-registry';
+import { EventStoreDbEventStore, EventStoreDbEventStoreOptions } from './eventstoredb-event-store';
+
+export type OpenEventStoreDbOptions = Omit<EventStoreDbEventStoreOptions, 'eventIds'> & {
+  /** The PostgreSQL database with the personal-data keys; event ids are claimed there too. */
+  keysDatabaseUrl: string;
+  masterKey: Buffer;
+  keyCacheTtlMs?: number;
+};
+
+/**
+ * The production wiring: the log in EventStoreDB, personal-data keys and the event-id registry
+ * in PostgreSQL (migrated with `migrateEventStore`).
+ */
+export function openEventStoreDbEventStore(options: OpenEventStoreDbOptions): OpenedEventStore & { adapter: EventStoreDbEventStore } {
+  const { keysDatabaseUrl, masterKey, keyCacheTtlMs, ...adapterOptions } = options;
+  const idPool = new Pool({ connectionString: keysDatabaseUrl, max: 4 });
+  idPool.on('error', () => undefined);
+  const adapter = new EventStoreDbEventStore({ ...adapterOptions, eventIds: new PostgresEventIdRegistry(idPool) });
+  const opened = openEventStore({ adapter, keysDatabaseUrl, masterKey, keyCacheTtlMs });
+  return {
+    ...opened,
+    adapter,
+    close: async () => {
+      await opened.close();
+      await idPool.end();
+    },
+  };
+}
