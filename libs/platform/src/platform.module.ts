@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { EnrollmentUseCases, Facts } from '@app/application';
-import { EventStore, KeyStore, OpenedEventStore, openPostgresEventStore } from '@app/event-store';
+import { EventStore, KeyStore, OpenedEventStore, openEventStoreDbEventStore, openPostgresEventStore } from '@app/event-store';
 import { InProcessProgressBus, NatsConnection, NatsProgressBus, ProgressBus, connectNats } from '@app/messaging';
 import { Kysely, sql } from 'kysely';
 import { Pool } from 'pg';
@@ -14,19 +14,18 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { CLOCK, EVENT_STORE, KEY_STORE, KYSELY, LOGGER, NATS_CONNECTION, PG_POOL, PLATFORM_CONFIG, PROGRESS_BUS, systemClock } from './platform.tokens';
 
-type EventStoreFactory = (config: PlatformConfig, logger: AppLogger) => Promise<OpenedEventStore>;
-
 export type PlatformModuleOptions = {
   config: PlatformConfig;
   logger: AppLogger;
-  /** Opens the EventStoreDB adapter when EVENTSTORE_URL is set (the PostgreSQL one otherwise). */
-  openEventStoreDb?: EventStoreFactory;
 };
 
-const openStore: (options: PlatformModuleOptions) => Promise<OpenedEventStore> = async ({ config, logger, openEventStoreDb }) => {
+/**
+ * EVENTSTORE_URL set: the log lives in EventStoreDB (personal-data keys and the event-id
+ * registry stay in PostgreSQL); otherwise in PostgreSQL.
+ */
+const openStore = async ({ config }: PlatformModuleOptions): Promise<OpenedEventStore> => {
   if (config.eventStore.kind === 'eventstoredb') {
-    if (!openEventStoreDb) throw new Error('EVENTSTORE_URL is set but this build has no EventStoreDB adapter wired');
-    return openEventStoreDb(config, logger);
+    return openEventStoreDbEventStore({ connectionString: config.eventStore.url, keysDatabaseUrl: config.databaseUrl, masterKey: config.piiMasterKey });
   }
   return openPostgresEventStore({ connectionString: config.databaseUrl, masterKey: config.piiMasterKey, poolSize: Math.max(4, config.databasePoolSize) });
 };
