@@ -5,6 +5,7 @@ import {
   EnrollmentState,
   LeadFacts,
   LeadState,
+  SendWindowFacts,
   SequenceFacts,
   SequenceState,
   TemplateFacts,
@@ -21,6 +22,13 @@ export type Appended = { enrollmentId: string; position: string | null; events: 
 
 export function campaignFacts(state: Active<CampaignState>): CampaignFacts {
   return { status: state.status, launchedAt: 'launchedAt' in state ? state.launchedAt : null, stopOnReply: state.stopOnReply };
+}
+
+/** The campaign's window in the lead's zone, else the campaign's, else UTC; none when unset. */
+export function sendWindowFacts(campaign: Active<CampaignState>, lead: Active<LeadState>): SendWindowFacts {
+  const window = campaign.sending.sendWindow;
+  if (!window) return null;
+  return { window, zone: lead.profile.timezone ?? campaign.sending.timezone ?? 'UTC' };
 }
 
 export function sequenceFacts(state: Active<SequenceState>): SequenceFacts {
@@ -73,9 +81,19 @@ export class EnrollmentUseCases {
     return this.runner.execute({ name, streamId: streams.enrollment(enrollmentId), decider: enrollmentDecider, tenantId: workspaceId, actorId, command: build });
   }
 
-  async enroll(input: { workspaceId: string; campaignId: string; leadId: string; actorId?: string }): Promise<Appended> {
-    const { workspaceId, campaignId, leadId } = input;
-    const enrollmentId = stableIds.enrollment(campaignId, leadId);
+  /**
+   * Enrols a lead. Occasion enrollments are one per lead, date and year, due at the given time
+   * (the same date and year can never be sent twice: the id is derived from them).
+   */
+  async enroll(input: {
+    workspaceId: string;
+    campaignId: string;
+    leadId: string;
+    actorId?: string;
+    occasion?: { dateId: string; year: number; dueAt: string };
+  }): Promise<Appended> {
+    const { workspaceId, campaignId, leadId, occasion } = input;
+    const enrollmentId = occasion ? stableIds.occasionEnrollment(campaignId, leadId, occasion.dateId, occasion.year) : stableIds.enrollment(campaignId, leadId);
     const outcome = await this.run(
       'EnrollLead',
       workspaceId,
@@ -92,6 +110,7 @@ export class EnrollmentUseCases {
           campaign: campaignFacts(campaign.state),
           lead: { status: lead.status },
           sequence: sequenceFacts(sequence),
+          occasion,
           now: this.runner.now(),
         };
       },
@@ -159,6 +178,7 @@ export class EnrollmentUseCases {
           variantRoll: variantRoll(enrollmentId, stepIndex),
           emailId,
           trackingId: stableIds.tracking(emailId),
+          sendWindow: sendWindowFacts(campaign.state, lead),
           now: this.runner.now(),
         };
       },
@@ -175,14 +195,16 @@ export class EnrollmentUseCases {
     providerMessageId: string;
     messageIdHeader?: string;
     threadId?: string;
+    mailboxId?: string;
+    from?: string;
     sentAt: string;
   }): Promise<Appended> {
     const { workspaceId, enrollmentId } = input;
     const outcome = await this.run('RecordEmailSent', workspaceId, enrollmentId, async (state) => {
       const enrollment = requireEnrollment(state, enrollmentId, workspaceId);
       const sequence = await this.facts.sequence(enrollment.sequenceId, workspaceId);
-      const { emailId, transport, providerMessageId, messageIdHeader, threadId, sentAt } = input;
-      return { type: 'RecordEmailSent', emailId, transport, providerMessageId, messageIdHeader, threadId, sequence: sequenceFacts(sequence), sentAt };
+      const { emailId, transport, providerMessageId, messageIdHeader, threadId, mailboxId, from, sentAt } = input;
+      return { type: 'RecordEmailSent', emailId, transport, providerMessageId, messageIdHeader, threadId, mailboxId, from, sequence: sequenceFacts(sequence), sentAt };
     });
     return result(enrollmentId, outcome);
   }
@@ -214,12 +236,20 @@ export class EnrollmentUseCases {
     return result(enrollmentId, outcome);
   }
 
-  async recordReply(input: { workspaceId: string; enrollmentId: string; emailId: string; kind: (typeof ReplyKinds)[number]; snippet?: string; receivedAt: string }): Promise<Appended> {
-    const { workspaceId, enrollmentId, emailId, kind, snippet, receivedAt } = input;
+  async recordReply(input: {
+    workspaceId: string;
+    enrollmentId: string;
+    emailId: string;
+    kind: (typeof ReplyKinds)[number];
+    snippet?: string;
+    replyMessageId?: string;
+    receivedAt: string;
+  }): Promise<Appended> {
+    const { workspaceId, enrollmentId, emailId, kind, snippet, replyMessageId, receivedAt } = input;
     const outcome = await this.run('RecordReply', workspaceId, enrollmentId, async (state) => {
       const enrollment = requireEnrollment(state, enrollmentId, workspaceId);
       const campaign = await this.facts.campaign(enrollment.campaignId, workspaceId);
-      return { type: 'RecordReply', emailId, kind, snippet, stopOnReply: campaign.state.stopOnReply, receivedAt };
+      return { type: 'RecordReply', emailId, kind, snippet, replyMessageId, stopOnReply: campaign.state.stopOnReply, receivedAt };
     });
     return result(enrollmentId, outcome);
   }

@@ -10,6 +10,10 @@ const NAMESPACE = '7c0a8f0e-5b4a-4f1e-9a57-3c8d2f6b1e90';
  */
 export const stableIds = {
   enrollment: (campaignId: string, leadId: string) => uuidv5(`enrollment:${campaignId}:${leadId}`, NAMESPACE),
+  /** Occasion campaigns enrol a lead once per date and year: a year's email is never sent twice. */
+  occasionEnrollment: (campaignId: string, leadId: string, dateId: string, year: number) => uuidv5(`occasion:${campaignId}:${leadId}:${dateId}:${year}`, NAMESPACE),
+  /** One mailbox stream per workspace and address: reconnecting finds the same mailbox. */
+  mailbox: (workspaceId: string, address: string) => uuidv5(`mailbox:${workspaceId}:${address.trim().toLowerCase()}`, NAMESPACE),
   email: (enrollmentId: string, stepIndex: number) => uuidv5(`email:${enrollmentId}:${stepIndex}`, NAMESPACE),
   tracking: (emailId: string) => uuidv5(`tracking:${emailId}`, NAMESPACE),
   /** One lead per normalised email and workspace: concurrent creations collide on the stream. */

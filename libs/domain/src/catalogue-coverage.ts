@@ -6,6 +6,9 @@ import { evolveTemplate } from './content/template/template.evolve';
 import { evolveLead } from './leads/lead/lead.evolve';
 import { evolveUser } from './workspace/user/user.evolve';
 import { evolveWorkspace } from './workspace/workspace/workspace.evolve';
+import { evolveMailbox } from './mailboxes/mailbox/mailbox.evolve';
+import { evolveAuditLog } from './audit/audit-log/audit-log.decide';
+import { evolveAiUsage } from './ai/ai-usage/ai-usage.decide';
 
 /** Every event some decider folds. Each evolve switches exhaustively over its own events. */
 type Handled =
@@ -15,7 +18,10 @@ type Handled =
   | Parameters<typeof evolveSequence>[1]
   | Parameters<typeof evolveCampaign>[1]
   | Parameters<typeof evolveLead>[1]
-  | Parameters<typeof evolveEnrollment>[1];
+  | Parameters<typeof evolveEnrollment>[1]
+  | Parameters<typeof evolveMailbox>[1]
+  | Parameters<typeof evolveAuditLog>[1]
+  | Parameters<typeof evolveAiUsage>[1];
 
 type Unhandled = Exclude<DomainEvent['type'], Handled['type']>;
 

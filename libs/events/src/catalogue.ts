@@ -6,6 +6,9 @@ import { sequenceEvents } from './content/sequence.events';
 import { campaignEvents } from './campaigns/campaign.events';
 import { enrollmentEvents } from './campaigns/enrollment.events';
 import { leadEvents } from './leads/lead.events';
+import { mailboxEvents } from './mailboxes/mailbox.events';
+import { auditEvents } from './audit/audit.events';
+import { aiEvents } from './ai/ai.events';
 
 /** Every event type of the system, grouped by the stream kind that records it. */
 export const eventsByStream = {
@@ -16,6 +19,9 @@ export const eventsByStream = {
   campaign: campaignEvents,
   lead: leadEvents,
   enrollment: enrollmentEvents,
+  mailbox: mailboxEvents,
+  audit: auditEvents,
+  ai: aiEvents,
 } as const;
 
 type StreamKind = keyof typeof eventsByStream;
@@ -28,6 +34,9 @@ export type SequenceEvent = EventOf<DefinitionsOf<'sequence'>>;
 export type CampaignEvent = EventOf<DefinitionsOf<'campaign'>>;
 export type LeadEvent = EventOf<DefinitionsOf<'lead'>>;
 export type EnrollmentEvent = EventOf<DefinitionsOf<'enrollment'>>;
+export type MailboxEvent = EventOf<DefinitionsOf<'mailbox'>>;
+export type AuditEvent = EventOf<DefinitionsOf<'audit'>>;
+export type AiEvent = EventOf<DefinitionsOf<'ai'>>;
 
 /** Any event of the catalogue, discriminated on `type`. */
 export type DomainEvent = EventOf<DefinitionsOf<StreamKind>>;

@@ -9,3 +9,6 @@ export * from './content/sequence.events';
 export * from './campaigns/campaign.events';
 export * from './campaigns/enrollment.events';
 export * from './leads/lead.events';
+export * from './mailboxes/mailbox.events';
+export * from './audit/audit.events';
+export * from './ai/ai.events';

@@ -7,6 +7,11 @@ export const streams = {
   campaign: (id: string) => `campaign-${id}`,
   lead: (id: string) => `lead-${id}`,
   enrollment: (id: string) => `enrollment-${id}`,
+  mailbox: (id: string) => `mailbox-${id}`,
+  /** One audit stream per workspace: anchors and auditors' reads. */
+  audit: (workspaceId: string) => `audit-${workspaceId}`,
+  /** AI usage per workspace and calendar month (UTC), e.g. ai-<id>-2026-11: budgets are monthly. */
+  ai: (workspaceId: string, month: string) => `ai-${workspaceId}-${month}`,
 } as const;
 
-export const streamPrefixes = ['user-', 'workspace-', 'template-', 'sequence-', 'campaign-', 'lead-', 'enrollment-'] as const;
+export const streamPrefixes = ['user-', 'workspace-', 'template-', 'sequence-', 'campaign-', 'lead-', 'enrollment-', 'mailbox-', 'audit-', 'ai-'] as const;

@@ -2,9 +2,9 @@
  * What kind of refusal an error is; the edge maps each kind to one transport code.
  * BAD_INPUT: the caller must change the request. NOT_FOUND: an id does not exist (for them).
  * CONFLICT: the request is valid but the current state forbids it. FORBIDDEN: not allowed for
- * this actor.
+ * this actor. LIMIT: a rate or budget is used up; try again later.
  */
-export type DomainErrorKind = 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN';
+export type DomainErrorKind = 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'LIMIT';
 
 /** A rule violation: a stable code (`ENROLLMENT.ALREADY_COMPLETED`) and a message that says what to do. */
 export abstract class DomainError extends Error {

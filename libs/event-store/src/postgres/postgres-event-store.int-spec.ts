@@ -128,6 +128,55 @@ describe('PostgreSQL event store: gap safety', () => {
   });
 });
 
+describe('PostgreSQL event store: transactions that append nothing', () => {
+  it('do not hold subscriptions back, even left open in another database', async () => {
+    const idle = new Client({ connectionString: db.serverUrl });
+    await idle.connect();
+    await idle.query('begin');
+    // A write gives the transaction an xid: with a plain xmin horizon this would stall every reader.
+    await idle.query('create temp table held_open (x int)');
+    await idle.query('insert into held_open values (1)');
+    try {
+      const prefix = `idle${randomUUID().slice(0, 8)}-`;
+      const start = await opened.store.headPosition();
+      const sub = collect(prefix, start);
+      await opened.store.append(`${prefix}a`, [templateCreated(randomUUID())], 'no_stream', writeMetadata());
+      await waitFor(() => sub.seen.length === 1, { timeoutMs: 3000, message: 'an unrelated open transaction stalled the subscription' });
+      expect(await opened.store.readAll({ from: start, filter: { streamPrefixes: [prefix] } })).toHaveLength(1);
+      await sub.stop();
+    } finally {
+      await idle.query('rollback');
+      await idle.end();
+    }
+  });
+
+  it('refuses es_append as a second write of a transaction (the horizon relies on it)', async () => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('begin');
+      await client.query('create temp table before_append (x int)');
+      await client.query('insert into before_append values (1)');
+      const raw = await encode(1);
+      await expect(
+        client.query('select * from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])', [
+          `template-${randomUUID()}`,
+          'any',
+          null,
+          raw.map((e) => e.id),
+          raw.map((e) => e.type),
+          raw.map((e) => e.version),
+          raw.map((e) => e.data),
+          raw.map((e) => e.metadata),
+        ]),
+      ).rejects.toThrow(/first write of its transaction/);
+    } finally {
+      await client.query('rollback').catch(() => undefined);
+      await client.end();
+    }
+  });
+});
+
 describe('PostgreSQL event store: the hash chain in SQL', () => {
   it('computes in es_append exactly the hash the verifier recomputes', async () => {
     const s = `template-${randomUUID()}`;

@@ -42,8 +42,6 @@ type EventRow = {
 
 const columns = `e.position::text as position, e.xid::text as xid, e.event_id::text as id, e.stream_id, e.revision::text as revision,
   e.type, e.version, e.prev_hash, e.hash`;
-/** Only events of transactions that can no longer commit "in the past" are readable. */
-const VISIBLE = 'e.xid < pg_snapshot_xmin(pg_current_snapshot())';
 
 function toStored(row: EventRow): StoredEvent {
   return {
@@ -167,12 +165,14 @@ export class PostgresEventStore implements EventStoreAdapter {
 
   /** One page of the log in global order: up to `limit` rows scanned, those matching the filter returned. */
   private async readPage(from: string | null | undefined, limit: number, filter: EventFilter | undefined, backwards: boolean): Promise<Page> {
-    const params: unknown[] = [];
-    const conditions = [VISIBLE];
+    // Only events below the horizon are final: no appender still running can commit under it.
+    // It is read in its own statement, before the read's snapshot is taken.
+    const params: unknown[] = [await this.horizon()];
+    const conditions = ['e.xid < $1::xid8'];
     if (from) {
       const p = parsePosition(from);
       params.push(p.xid.toString(), p.seq.toString());
-      conditions.push(`(e.xid, e.position) ${backwards ? '<' : '>'} ($1::xid8, $2::bigint)`);
+      conditions.push(`(e.xid, e.position) ${backwards ? '<' : '>'} ($2::xid8, $3::bigint)`);
     }
     const match: string[] = [];
     if (filter?.types) {
@@ -202,21 +202,27 @@ export class PostgresEventStore implements EventStoreAdapter {
     };
   }
 
+  /** The smallest xid an appender still running may hold: events below it are final. */
+  private async horizon(): Promise<string> {
+    const { rows } = await this.pool.query<{ horizon: string }>('select es_horizon()::text as horizon');
+    return (rows[0] as { horizon: string }).horizon;
+  }
+
   /**
-   * Waits until every transaction that was running when the read began has ended, so the
-   * read sees everything committed before it (read-your-writes) while staying below the
-   * gap-safe horizon. Bounded: a transaction left open elsewhere only delays it so long.
+   * Waits until every append that was running when the read began has ended, so the read sees
+   * everything committed before it (read-your-writes) while staying below the gap-safe
+   * horizon. Bounded: an append left open only delays the read so long.
    */
   private async awaitHorizon(maxWaitMs = 5000): Promise<void> {
-    const { rows } = await this.pool.query<{ xmax: string; ready: boolean }>(
-      `select pg_snapshot_xmax(s)::text as xmax, pg_snapshot_xmin(s) >= pg_snapshot_xmax(s) as ready from pg_current_snapshot() s`,
+    const { rows } = await this.pool.query<{ next: string; ready: boolean }>(
+      'select pg_snapshot_xmax(pg_current_snapshot())::text as next, es_horizon() >= pg_snapshot_xmax(pg_current_snapshot()) as ready',
     );
     const start = rows[0];
     if (!start || start.ready) return;
     const deadline = Date.now() + maxWaitMs;
     for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
       await new Promise((resolve) => setTimeout(resolve, delay));
-      const check = await this.pool.query<{ ready: boolean }>('select pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 as ready', [start.xmax]);
+      const check = await this.pool.query<{ ready: boolean }>('select es_horizon() >= $1::xid8 as ready', [start.next]);
       if (check.rows[0]?.ready) return;
     }
   }
@@ -267,8 +273,10 @@ export class PostgresEventStore implements EventStoreAdapter {
 
   async headPosition(): Promise<string | null> {
     await this.awaitHorizon();
+    const horizon = await this.horizon();
     const { rows } = await this.pool.query<{ xid: string; position: string }>(
-      `select e.xid::text as xid, e.position::text as position from es_events e where ${VISIBLE} order by e.xid desc, e.position desc limit 1`,
+      'select e.xid::text as xid, e.position::text as position from es_events e where e.xid < $1::xid8 order by e.xid desc, e.position desc limit 1',
+      [horizon],
     );
     const row = rows[0];
     return row ? formatPosition(row.xid, row.position) : null;

@@ -9,10 +9,18 @@ const trackingPersonal = { subjectField: 'leadId', fields: { ip: 'string', userA
 
 export const LeadEnrolled = defineEvent({
   type: 'LeadEnrolled',
-  schema: z.object({ ...Ref, workspaceId: Id, sequenceId: Id, stepCount: z.number().int().min(1), enrolledAt: Instant }),
+  schema: z.object({
+    ...Ref,
+    workspaceId: Id,
+    sequenceId: Id,
+    stepCount: z.number().int().min(1),
+    /** For occasion campaigns: which of the lead's dates, in which year (one enrollment each), due when. */
+    occasion: z.object({ dateId: Id, year: z.number().int().min(1900).max(3000), dueAt: Instant }).optional(),
+    enrolledAt: Instant,
+  }),
 });
 
-export const ScheduleReasons = ['ENROLLED', 'LAUNCHED', 'PREVIOUS_STEP', 'RESUMED'] as const;
+export const ScheduleReasons = ['ENROLLED', 'LAUNCHED', 'PREVIOUS_STEP', 'RESUMED', 'SEND_WINDOW', 'OCCASION'] as const;
 export const StepScheduled = defineEvent({
   type: 'StepScheduled',
   schema: z.object({ ...Ref, stepIndex: StepIndex, dueAt: Instant, reason: z.enum(ScheduleReasons), scheduledAt: Instant }),
@@ -66,6 +74,9 @@ export const EmailSent = defineEvent({
     /** RFC 5322 Message-ID header, for threading and reply matching. */
     messageIdHeader: z.string().optional(),
     threadId: z.string().optional(),
+    /** The mailbox it went out from, and its address. */
+    mailboxId: Id.optional(),
+    from: z.string().optional(),
     sentAt: Instant,
   }),
 });
@@ -106,7 +117,15 @@ export const LinkClicked = defineEvent({
 export const ReplyKinds = ['HUMAN', 'AUTO_REPLY'] as const;
 export const ReplyReceived = defineEvent({
   type: 'ReplyReceived',
-  schema: z.object({ ...Ref, emailId: Id, kind: z.enum(ReplyKinds), snippet: z.string().optional(), receivedAt: Instant }),
+  schema: z.object({
+    ...Ref,
+    emailId: Id,
+    kind: z.enum(ReplyKinds),
+    snippet: z.string().optional(),
+    /** The reply's own Message-ID (or provider id): the same reply found twice is one reply. */
+    replyMessageId: z.string().max(1000).optional(),
+    receivedAt: Instant,
+  }),
   personal: { subjectField: 'leadId', fields: { snippet: 'string' } },
 });
 

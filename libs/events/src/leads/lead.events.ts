@@ -74,4 +74,44 @@ export const LeadUnsubscribed = defineEvent({
   }),
 });
 
-export const leadEvents = [LeadCreated, LeadUpdated, LeadSuppressed, LeadUnsubscribed] as const;
+export const ImportantDateKinds = ['BIRTHDAY', 'WORK_ANNIVERSARY', 'CUSTOM'] as const;
+
+/**
+ * A date that matters to the lead. `date` is ISO 8601: `YYYY-MM-DD`, or `--MM-DD` when the
+ * year is unknown. Birthdays are personal data, so date and label are sealed.
+ */
+export const LeadImportantDateSet = defineEvent({
+  type: 'LeadImportantDateSet',
+  schema: z.object({
+    leadId: Id,
+    dateId: Id,
+    kind: z.enum(ImportantDateKinds),
+    label: z.string().trim().min(1).max(100).optional(),
+    date: z.string().regex(/^(\d{4}|-)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be YYYY-MM-DD or --MM-DD'),
+    recurrence: z.enum(['YEARLY', 'ONCE']),
+    setAt: Instant,
+  }),
+  personal: { subjectField: 'leadId', fields: { date: 'string', label: 'string' } },
+});
+
+export const LeadImportantDateRemoved = defineEvent({
+  type: 'LeadImportantDateRemoved',
+  schema: z.object({ leadId: Id, dateId: Id, removedAt: Instant }),
+});
+
+/**
+ * The lead's personal data was erased (its key deleted: every sealed field of every event
+ * about it now reads as erased). Nothing is sent to it again.
+ */
+export const LeadErased = defineEvent({
+  type: 'LeadErased',
+  schema: z.object({ leadId: Id, erasedAt: Instant }),
+});
+
+/** Someone exported everything held about the lead (a data subject access request). */
+export const LeadDataExported = defineEvent({
+  type: 'LeadDataExported',
+  schema: z.object({ leadId: Id, exportedAt: Instant }),
+});
+
+export const leadEvents = [LeadCreated, LeadUpdated, LeadSuppressed, LeadUnsubscribed, LeadImportantDateSet, LeadImportantDateRemoved, LeadErased, LeadDataExported] as const;

@@ -34,6 +34,8 @@ function codeForKind(kind: DomainErrorKind): ApiErrorCode {
       return 'CONFLICT';
     case 'FORBIDDEN':
       return 'FORBIDDEN';
+    case 'LIMIT':
+      return 'TOO_MANY_REQUESTS';
     default:
       return assertNever(kind, 'domain error kind');
   }

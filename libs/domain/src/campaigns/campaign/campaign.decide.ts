@@ -1,6 +1,8 @@
 import { CampaignEvent } from '@app/events';
 import { Decider, assertNever } from '../../shared/decider';
 import { SequenceNotFound } from '../../content/sequence/sequence.errors';
+import { MailboxNotFound } from '../../mailboxes/mailbox/mailbox.errors';
+import { checkSendWindow, checkTimeZone } from '../../shared/send-window';
 import { CampaignAlreadyExists, CampaignHasUnfinishedEnrollments, CampaignNotFound, CampaignStateConflict, InvalidCampaign } from './campaign.errors';
 import { evolveCampaign, initialCampaignState } from './campaign.evolve';
 import { CampaignCommand, CampaignState } from './campaign.state';
@@ -36,6 +38,24 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState): 
     case 'ArchiveCampaign':
       if (state.status === 'archived') return [];
       return [{ type: 'CampaignArchived', data: { campaignId, archivedAt: command.now } }];
+    case 'ConfigureCampaignSending': {
+      if (state.status === 'completed' || state.status === 'archived') throw new CampaignStateConflict('configure sending of', state.status);
+      const mailboxIds = [...new Set(command.mailboxIds)];
+      for (const id of mailboxIds) if (!command.mailboxes[id]) throw new MailboxNotFound(id);
+      const sendWindow = command.sendWindow ? checkSendWindow(command.sendWindow) : null;
+      const timezone = command.timezone ? checkTimeZone(command.timezone) : null;
+      const same = JSON.stringify({ mailboxIds, sendWindow, timezone }) === JSON.stringify({ ...state.sending, mailboxIds: [...state.sending.mailboxIds] });
+      if (same) return [];
+      return [{ type: 'CampaignSendingConfigured', data: { campaignId, mailboxIds, sendWindow, timezone, configuredAt: command.now } }];
+    }
+    case 'SetCampaignOccasion': {
+      if (state.status !== 'draft') throw new CampaignStateConflict('turn into an occasion campaign', state.status);
+      const customLabel = command.customLabel?.trim() || undefined;
+      if (command.occasion === 'CUSTOM' && !customLabel) throw new InvalidCampaign('A CUSTOM occasion needs the label of the dates it sends on (customLabel)');
+      if (customLabel && customLabel.length > 100) throw new InvalidCampaign('customLabel must be at most 100 characters');
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(command.sendAtLocalTime)) throw new InvalidCampaign('sendAtLocalTime must be a time of day as HH:MM, e.g. 09:00');
+      return [{ type: 'CampaignOccasionSet', data: { campaignId, occasion: command.occasion, customLabel, sendAtLocalTime: command.sendAtLocalTime, setAt: command.now } }];
+    }
     default:
       return assertNever(command, 'campaign command');
   }

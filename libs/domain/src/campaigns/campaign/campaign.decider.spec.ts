@@ -6,10 +6,12 @@ import {
   CampaignNotFound,
   CampaignStateConflict,
   InvalidCampaign,
+  InvalidSendWindow,
+  MailboxNotFound,
   SequenceNotFound,
   campaignDecider,
 } from '@app/domain';
-import { DAY, HOUR, deciderSpec, fixedClock, idFactory } from '@app/testing';
+import { DAY, HOUR, MINUTE, deciderSpec, fixedClock, idFactory } from '@app/testing';
 
 const clock = fixedClock();
 const id = idFactory();
@@ -169,5 +171,146 @@ describe('an archived campaign', () => {
 
   it('is archived once', () => {
     spec.given(archived).when({ type: 'ArchiveCampaign', now: clock.plus(10 * DAY) }).thenNothing();
+  });
+});
+
+describe('configuring how a campaign sends', () => {
+  const mailboxA = id('mailbox');
+  const mailboxB = id('mailbox');
+  const unknownMailbox = id('mailbox');
+  const now = clock.plus(2 * HOUR);
+  type ConfigureSending = Extract<CampaignCommand, { type: 'ConfigureCampaignSending' }>;
+  const configure = (over: Partial<ConfigureSending> = {}): ConfigureSending => ({
+    type: 'ConfigureCampaignSending',
+    mailboxIds: [mailboxA, mailboxB],
+    sendWindow: { days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], start: '09:00', end: '17:00' },
+    timezone: 'Europe/Paris',
+    mailboxes: { [mailboxA]: { connected: true }, [mailboxB]: { connected: true } },
+    now,
+    ...over,
+  });
+  const configured = (over: Partial<Extract<CampaignEvent, { type: 'CampaignSendingConfigured' }>['data']> = {}): CampaignEvent => ({
+    type: 'CampaignSendingConfigured',
+    data: {
+      campaignId,
+      mailboxIds: [mailboxA, mailboxB],
+      sendWindow: { days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], start: '09:00', end: '17:00' },
+      timezone: 'Europe/Paris',
+      configuredAt: now,
+      ...over,
+    },
+  });
+
+  it('records the mailboxes to rotate over, the window and the fallback time zone', () => {
+    spec.given(draft).when(configure()).then([configured()]);
+  });
+
+  it('puts the window days in Monday-first order and names each mailbox once', () => {
+    spec
+      .given(draft)
+      .when(configure({ mailboxIds: [mailboxA, mailboxB, mailboxA], sendWindow: { days: ['FRI', 'MON', 'WED', 'MON'], start: '08:30', end: '12:00' } }))
+      .then([configured({ sendWindow: { days: ['MON', 'WED', 'FRI'], start: '08:30', end: '12:00' } })]);
+  });
+
+  it('can be changed while the campaign runs or is paused', () => {
+    spec.given(active).when(configure()).then([configured()]);
+    spec.given(onPause).when(configure()).then([configured()]);
+  });
+
+  it('records nothing when nothing changed, the days given in another order', () => {
+    const earlier = [...active, configured({ configuredAt: at.launched })];
+    spec.given(earlier).when(configure({ sendWindow: { days: ['FRI', 'THU', 'WED', 'TUE', 'MON'], start: '09:00', end: '17:00' } })).thenNothing();
+  });
+
+  it('records a new mailbox order: it is the rotation order', () => {
+    const earlier = [...active, configured({ configuredAt: at.launched })];
+    spec.given(earlier).when(configure({ mailboxIds: [mailboxB, mailboxA] })).then([configured({ mailboxIds: [mailboxB, mailboxA] })]);
+  });
+
+  it('clears the window and the time zone', () => {
+    const earlier = [...active, configured({ configuredAt: at.launched })];
+    spec.given(earlier).when(configure({ sendWindow: null, timezone: null })).then([configured({ sendWindow: null, timezone: null })]);
+  });
+
+  it('refuses a mailbox that is not in the workspace, naming it', () => {
+    spec.given(draft).when(configure({ mailboxIds: [mailboxA, unknownMailbox] })).thenThrows(MailboxNotFound, unknownMailbox);
+  });
+
+  it.each([
+    ['18:00', '09:00'],
+    ['09:00', '09:00'],
+  ])('refuses a window from %s to %s: it must start before it ends', (start, end) => {
+    spec.given(draft).when(configure({ sendWindow: { days: ['MON'], start, end } })).thenThrows(InvalidSendWindow, /must start before it ends/);
+  });
+
+  it('refuses a window without a day', () => {
+    spec.given(draft).when(configure({ sendWindow: { days: [], start: '09:00', end: '17:00' } })).thenThrows(InvalidSendWindow, /at least one day/);
+  });
+
+  it.each([
+    ['9:00', '17:00'],
+    ['09:00', '25:00'],
+    ['09:00', '17h30'],
+  ])('refuses a window from %s to %s: times are HH:MM', (start, end) => {
+    spec.given(draft).when(configure({ sendWindow: { days: ['MON'], start, end } })).thenThrows(InvalidSendWindow, /is not a time of day: write HH:MM/);
+  });
+
+  it.each(['Mars/Olympus_Mons', 'CEST'])('refuses the time zone %j', (timezone) => {
+    spec.given(draft).when(configure({ timezone })).thenThrows(InvalidSendWindow, `"${timezone}" is not an IANA time zone`);
+  });
+
+  it('is refused once the campaign has completed or been archived', () => {
+    spec.given(completed).when(configure()).thenThrows(CampaignStateConflict, 'Cannot configure sending of a campaign that is completed');
+    spec.given(archived).when(configure()).thenThrows(CampaignStateConflict, 'Cannot configure sending of a campaign that is archived');
+  });
+
+  it('is refused before the campaign exists', () => {
+    spec.given([]).when(configure()).thenThrows(CampaignNotFound);
+  });
+});
+
+describe('making a campaign an occasion campaign', () => {
+  const now = clock.plus(30 * MINUTE);
+  type SetOccasion = Extract<CampaignCommand, { type: 'SetCampaignOccasion' }>;
+  const setOccasion = (over: Partial<SetOccasion> = {}): SetOccasion => ({ type: 'SetCampaignOccasion', occasion: 'BIRTHDAY', sendAtLocalTime: '09:00', now, ...over });
+
+  it('records the occasion and the local time its email goes out', () => {
+    spec.given(draft).when(setOccasion()).then([{ type: 'CampaignOccasionSet', data: { campaignId, occasion: 'BIRTHDAY', sendAtLocalTime: '09:00', setAt: now } }]);
+  });
+
+  it('records the trimmed label of a CUSTOM occasion', () => {
+    spec
+      .given(draft)
+      .when(setOccasion({ occasion: 'CUSTOM', customLabel: ' Contract renewal ', sendAtLocalTime: '14:30' }))
+      .then([{ type: 'CampaignOccasionSet', data: { campaignId, occasion: 'CUSTOM', customLabel: 'Contract renewal', sendAtLocalTime: '14:30', setAt: now } }]);
+  });
+
+  it('can be changed while the campaign is a draft', () => {
+    const birthday: CampaignEvent = { type: 'CampaignOccasionSet', data: { campaignId, occasion: 'BIRTHDAY', sendAtLocalTime: '09:00', setAt: at.created } };
+    spec
+      .given([...draft, birthday])
+      .when(setOccasion({ occasion: 'WORK_ANNIVERSARY' }))
+      .then([{ type: 'CampaignOccasionSet', data: { campaignId, occasion: 'WORK_ANNIVERSARY', sendAtLocalTime: '09:00', setAt: now } }]);
+  });
+
+  it.each([undefined, '', '   '])('refuses a CUSTOM occasion with the label %j', (customLabel) => {
+    spec.given(draft).when(setOccasion({ occasion: 'CUSTOM', customLabel })).thenThrows(InvalidCampaign, 'A CUSTOM occasion needs the label');
+  });
+
+  it('refuses a label longer than 100 characters', () => {
+    spec.given(draft).when(setOccasion({ occasion: 'CUSTOM', customLabel: 'x'.repeat(101) })).thenThrows(InvalidCampaign, 'customLabel must be at most 100 characters');
+  });
+
+  it.each(['9:00', '24:00', '12:60', '0900', ''])('refuses the send time %j', (sendAtLocalTime) => {
+    spec.given(draft).when(setOccasion({ sendAtLocalTime })).thenThrows(InvalidCampaign, 'sendAtLocalTime must be a time of day as HH:MM');
+  });
+
+  it.each([
+    ['running', active, 'active'],
+    ['paused', onPause, 'paused'],
+    ['completed', completed, 'completed'],
+    ['archived', archived, 'archived'],
+  ] as const)('is refused once the campaign is %s', (_situation, history, status) => {
+    spec.given(history).when(setOccasion()).thenThrows(CampaignStateConflict, `a campaign that is ${status}`);
   });
 });

@@ -7,7 +7,7 @@ export const initialCampaignState = (): CampaignState => ({ status: 'none' });
 export function evolveCampaign(state: CampaignState, event: CampaignEvent): CampaignState {
   if (event.type === 'CampaignCreated') {
     const { campaignId, workspaceId, name, sequenceId, stopOnReply } = event.data;
-    return { status: 'draft', campaignId, workspaceId, name, sequenceId, stopOnReply };
+    return { status: 'draft', campaignId, workspaceId, name, sequenceId, stopOnReply, sending: { mailboxIds: [], sendWindow: null, timezone: null }, occasion: null };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -21,6 +21,14 @@ export function evolveCampaign(state: CampaignState, event: CampaignEvent): Camp
       return state.status === 'active' || state.status === 'paused' ? { ...state, status: 'completed' } : state;
     case 'CampaignArchived':
       return { ...state, status: 'archived', launchedAt: 'launchedAt' in state ? state.launchedAt : null };
+    case 'CampaignSendingConfigured': {
+      const { mailboxIds, sendWindow, timezone } = event.data;
+      return { ...state, sending: { mailboxIds, sendWindow, timezone } };
+    }
+    case 'CampaignOccasionSet': {
+      const { occasion, customLabel, sendAtLocalTime } = event.data;
+      return { ...state, occasion: { occasion, customLabel, sendAtLocalTime } };
+    }
     default:
       return assertNever(event, 'campaign event');
   }

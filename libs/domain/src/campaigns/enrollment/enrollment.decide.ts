@@ -2,6 +2,7 @@ import { EnrollmentEvent, SequenceStep, SkipReason, StopReason } from '@app/even
 import { Decider, assertNever } from '../../shared/decider';
 import { addDelay, isAtOrBefore, latest } from '../../shared/time';
 import { renderEmail } from '../../shared/template-render';
+import { insideWindow, nextOpenSlot } from '../../shared/send-window';
 import {
   AlreadyEnrolled,
   CampaignClosed,
@@ -99,6 +100,12 @@ function fireStep(command: FireStep, state: EnrollmentState): EnrollmentEvent[] 
   if (!conditionMet(definition.condition, state.emails)) {
     return [due, skip('CONDITION_NOT_MET', definition.condition), ...afterStep(state, stepIndex, at, command.sequence)];
   }
+  const window = command.sendWindow;
+  if (window && !command.manual && !insideWindow(at, window.window, window.zone)) {
+    // Outside the window: nothing is due yet; the step waits for the next open slot.
+    const dueAt = nextOpenSlot(at, window.window, window.zone);
+    return [{ type: 'StepScheduled', data: { ...refs(state), stepIndex, dueAt, reason: 'SEND_WINDOW', scheduledAt: at } }];
+  }
   const variant = pickVariant(definition.variants, command.variantRoll);
   const template = command.templates[variant.templateId];
   if (!template) return [due, skip('TEMPLATE_ERROR', `template ${variant.templateId} is not available`), ...afterStep(state, stepIndex, at, command.sequence)];
@@ -152,18 +159,27 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
       if (campaign.status === 'completed' || campaign.status === 'archived') throw new CampaignClosed(campaign.status);
       const { enrollmentId, workspaceId, campaignId, leadId, now } = command;
       const ref = { enrollmentId, campaignId, leadId };
+      const occasion = command.occasion;
       const events: EnrollmentEvent[] = [
-        { type: 'LeadEnrolled', data: { ...ref, workspaceId, sequenceId: command.sequence.sequenceId, stepCount: command.sequence.steps.length, enrolledAt: now } },
+        {
+          type: 'LeadEnrolled',
+          data: { ...ref, workspaceId, sequenceId: command.sequence.sequenceId, stepCount: command.sequence.steps.length, occasion, enrolledAt: now },
+        },
       ];
       if (campaign.launchedAt !== null) {
-        const dueAt = addDelay(latest(now, campaign.launchedAt), stepAt(command.sequence, 0).delay);
-        events.push({ type: 'StepScheduled', data: { ...ref, stepIndex: 0, dueAt, reason: 'ENROLLED', scheduledAt: now } });
+        // An occasion's email is due on its date; a sequence's first step after its delay.
+        const dueAt = occasion ? latest(occasion.dueAt, now) : addDelay(latest(now, campaign.launchedAt), stepAt(command.sequence, 0).delay);
+        events.push({ type: 'StepScheduled', data: { ...ref, stepIndex: 0, dueAt, reason: occasion ? 'OCCASION' : 'ENROLLED', scheduledAt: now } });
       }
       return events;
     }
     case 'StartEnrollment': {
       if (state.status === 'none') throw new EnrollmentNotFound();
       if (state.status !== 'waiting') return [];
+      if (state.occasionDueAt) {
+        const dueAt = latest(state.occasionDueAt, command.launchedAt);
+        return [{ type: 'StepScheduled', data: { ...refs(state), stepIndex: 0, dueAt, reason: 'OCCASION', scheduledAt: command.now } }];
+      }
       const dueAt = addDelay(latest(state.enrolledAt, command.launchedAt), stepAt(command.sequence, 0).delay);
       return [{ type: 'StepScheduled', data: { ...refs(state), stepIndex: 0, dueAt, reason: 'LAUNCHED', scheduledAt: command.now } }];
     }
@@ -173,8 +189,8 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
       const found = findEmail(state, command.emailId);
       if (found.email.delivery !== 'queued') return [];
       const s = found.state;
-      const { emailId, transport, providerMessageId, messageIdHeader, threadId, sentAt } = command;
-      const sent: EnrollmentEvent = { type: 'EmailSent', data: { ...refs(s), emailId, transport, providerMessageId, messageIdHeader, threadId, sentAt } };
+      const { emailId, transport, providerMessageId, messageIdHeader, threadId, mailboxId, from, sentAt } = command;
+      const sent: EnrollmentEvent = { type: 'EmailSent', data: { ...refs(s), emailId, transport, providerMessageId, messageIdHeader, threadId, mailboxId, from, sentAt } };
       if (s.status === 'active' && s.step.phase === 'queued' && s.step.emailId === emailId) {
         return [sent, ...afterStep(s, s.step.stepIndex, sentAt, command.sequence)];
       }
@@ -204,9 +220,13 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
       return [{ type: 'LinkClicked', data: { ...refs(s), emailId, linkIndex, url, ip, userAgent, clickedAt } }];
     }
     case 'RecordReply': {
-      const { state: s } = findEmail(state, command.emailId);
+      const { state: s, email } = findEmail(state, command.emailId);
       const { emailId, kind, snippet, receivedAt } = command;
-      const events: EnrollmentEvent[] = [{ type: 'ReplyReceived', data: { ...refs(s), emailId, kind, snippet, receivedAt } }];
+      // A Message-ID comes from the sender's mail: cut to the schema's 1000 characters (the same
+      // long id cuts the same way, so it still deduplicates) rather than lose the reply.
+      const replyMessageId = command.replyMessageId?.slice(0, 1000);
+      if (replyMessageId && email.replyIds.includes(replyMessageId)) return [];
+      const events: EnrollmentEvent[] = [{ type: 'ReplyReceived', data: { ...refs(s), emailId, kind, snippet, replyMessageId, receivedAt } }];
       if (kind === 'HUMAN' && command.stopOnReply && isOpen(s)) {
         events.push({ type: 'EnrollmentStopped', data: { ...refs(s), reason: 'REPLIED', stoppedAt: receivedAt } });
       }

@@ -1,4 +1,4 @@
-import { EnrollmentEvent, SequenceStep, StepCondition } from '@app/events';
+import { EnrollmentEvent, ScheduleReasons, SendWindowSetting, SequenceStep, StepCondition } from '@app/events';
 import {
   AlreadyEnrolled,
   CampaignClosed,
@@ -103,7 +103,7 @@ const fireStep = (stepIndex: number, now: string, over: Partial<FireStep> = {}):
 });
 
 // Events of the history. Whole events, built with the values the spec reads.
-type ScheduleReason = 'ENROLLED' | 'LAUNCHED' | 'PREVIOUS_STEP' | 'RESUMED';
+type ScheduleReason = (typeof ScheduleReasons)[number];
 const leadEnrolled = (enrolledAt = at.enrolled): EnrollmentEvent => ({
   type: 'LeadEnrolled',
   data: { ...ref, workspaceId, sequenceId, stepCount: 3, enrolledAt },
@@ -781,5 +781,210 @@ describe('an A/B step falls due', () => {
       .given(step0Scheduled)
       .when(fireStep(0, at.step0Due, { sequence: abSequence, variantRoll }))
       .then([stepDue(0, at.step0Due, at.step0Due), variantB]);
+  });
+});
+
+describe('enrolling a lead for an occasion (a birthday, an anniversary...)', () => {
+  const dateId = id('date');
+  const dueAt = clock.plus(2 * DAY);
+  const occasion = { dateId, year: 2025, dueAt };
+  const enrolledForOccasion: EnrollmentEvent = {
+    type: 'LeadEnrolled',
+    data: { ...ref, workspaceId, sequenceId, stepCount: 3, occasion, enrolledAt: at.enrolled },
+  };
+
+  it('in a launched campaign, schedules step 0 on the occasion, not after its delay', () => {
+    spec
+      .given([])
+      .when(enrollLead({ occasion }))
+      .then([enrolledForOccasion, stepScheduled(0, dueAt, 'OCCASION', at.enrolled)]);
+  });
+
+  it('in a launched campaign, schedules an occasion that has already passed for now', () => {
+    const passed = { dateId, year: 2025, dueAt: clock.plus(-HOUR) };
+    spec
+      .given([])
+      .when(enrollLead({ occasion: passed }))
+      .then([{ type: 'LeadEnrolled', data: { ...ref, workspaceId, sequenceId, stepCount: 3, occasion: passed, enrolledAt: at.enrolled } }, stepScheduled(0, at.enrolled, 'OCCASION', at.enrolled)]);
+  });
+
+  it('in a draft campaign, records the occasion and schedules nothing', () => {
+    spec.given([]).when(enrollLead({ campaign: draftCampaign, occasion })).then([enrolledForOccasion]);
+  });
+
+  it('schedules step 0 on the occasion when the campaign is launched before it', () => {
+    const launchedAt = clock.plus(DAY);
+    spec
+      .given([enrolledForOccasion])
+      .when({ type: 'StartEnrollment', launchedAt, sequence, now: launchedAt })
+      .then([stepScheduled(0, dueAt, 'OCCASION', launchedAt)]);
+  });
+
+  it('schedules step 0 at the launch when the campaign is launched after the occasion', () => {
+    const launchedAt = clock.plus(3 * DAY);
+    spec
+      .given([enrolledForOccasion])
+      .when({ type: 'StartEnrollment', launchedAt, sequence, now: launchedAt })
+      .then([stepScheduled(0, launchedAt, 'OCCASION', launchedAt)]);
+  });
+
+  it("sends the occasion's email when it falls due, then follows the sequence", () => {
+    const scheduled = [enrolledForOccasion, stepScheduled(0, dueAt, 'OCCASION', at.enrolled)];
+    spec.given(scheduled).when(fireStep(0, dueAt)).then([stepDue(0, dueAt, dueAt), introEmail(dueAt)]);
+    const sentAt = clock.plus(2 * DAY + MINUTE);
+    spec
+      .given([...scheduled, stepDue(0, dueAt, dueAt), introEmail(dueAt)])
+      .when({ type: 'RecordEmailSent', emailId: emailIds[0], transport: 'outbox', providerMessageId: 'outbox-1', sequence, sentAt })
+      .then([
+        { type: 'EmailSent', data: { ...ref, emailId: emailIds[0], transport: 'outbox', providerMessageId: 'outbox-1', sentAt } },
+        stepScheduled(1, '2025-03-07T09:01:00.000Z', 'PREVIOUS_STEP', sentAt),
+      ]);
+  });
+});
+
+describe('a step falls due outside the send window', () => {
+  // Monday to Friday, 09:00 to 17:00 local time. Step 0 falls due on Monday 2025-03-03 at 10:00 UTC.
+  const weekdays: SendWindowSetting = { days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], start: '09:00', end: '17:00' };
+  const inNewYork = { window: weekdays, zone: 'America/New_York' };
+  /** 09:00 in New York (EST, UTC-5) that Monday. */
+  const newYorkOpens = '2025-03-03T14:00:00.000Z';
+
+  it('moves the step to the next open slot in the lead zone, and sends nothing yet', () => {
+    // 10:00 UTC is 05:00 in New York.
+    spec
+      .given(step0Scheduled)
+      .when(fireStep(0, at.step0Due, { sendWindow: inNewYork }))
+      .then([stepScheduled(0, newYorkOpens, 'SEND_WINDOW', at.step0Due)]);
+  });
+
+  it('moves a step due on Friday evening to Monday morning', () => {
+    const fridayNight = '2025-03-07T22:00:00.000Z';
+    spec
+      .given(step0Scheduled)
+      .when(fireStep(0, fridayNight, { sendWindow: { window: weekdays, zone: 'UTC' } }))
+      .then([stepScheduled(0, '2025-03-10T09:00:00.000Z', 'SEND_WINDOW', fridayNight)]);
+  });
+
+  it('sends the step when the window opens', () => {
+    const moved = [...step0Scheduled, stepScheduled(0, newYorkOpens, 'SEND_WINDOW', at.step0Due)];
+    spec
+      .given(moved)
+      .when(fireStep(0, newYorkOpens, { sendWindow: inNewYork }))
+      .then([stepDue(0, newYorkOpens, newYorkOpens), introEmail(newYorkOpens)]);
+  });
+
+  it('refuses the original timer if it comes round again before the window opens', () => {
+    const moved = [...step0Scheduled, stepScheduled(0, newYorkOpens, 'SEND_WINDOW', at.step0Due)];
+    spec.given(moved).when(fireStep(0, clock.plus(HOUR + MINUTE), { sendWindow: inNewYork })).thenThrows(StepNotDue, `not due until ${newYorkOpens}`);
+  });
+
+  it('sends at once when the due time is inside the window', () => {
+    // 10:00 UTC is 11:00 in Paris.
+    spec
+      .given(step0Scheduled)
+      .when(fireStep(0, at.step0Due, { sendWindow: { window: weekdays, zone: 'Europe/Paris' } }))
+      .then([stepDue(0, at.step0Due, at.step0Due), introEmail(at.step0Due)]);
+  });
+
+  it('sends at once when a user asks for the step: the window is for timers', () => {
+    spec
+      .given(step0Scheduled)
+      .when(fireStep(0, at.step0Due, { sendWindow: inNewYork, manual: true }))
+      .then([stepDue(0, at.step0Due, at.step0Due, true), introEmail(at.step0Due)]);
+  });
+
+  it('stops at once for a lead that can no longer be contacted: stopping waits for no window', () => {
+    spec
+      .given(step0Scheduled)
+      .when(fireStep(0, at.step0Due, { sendWindow: inNewYork, lead: { ...ada, status: 'unsubscribed' } }))
+      .then([
+        stepDue(0, at.step0Due, at.step0Due),
+        { type: 'StepSkipped', data: { ...ref, stepIndex: 0, reason: 'LEAD_UNSUBSCRIBED', skippedAt: at.step0Due } },
+        { type: 'EnrollmentStopped', data: { ...ref, reason: 'UNSUBSCRIBED', stoppedAt: at.step0Due } },
+      ]);
+  });
+});
+
+describe('an email is sent from one of the mailboxes', () => {
+  it('records the mailbox and the address it went out from', () => {
+    const mailboxId = id('mailbox');
+    spec
+      .given(step0Queued)
+      .when({
+        type: 'RecordEmailSent',
+        emailId: emailIds[0],
+        transport: 'gmail',
+        providerMessageId: '18f2c0a1b2',
+        messageIdHeader: '<18f2c0a1b2@mail.gmail.com>',
+        threadId: 'thread-18f2',
+        mailboxId,
+        from: 'Grace Hopper <grace@acme.example>',
+        sequence,
+        sentAt: at.step0Sent,
+      })
+      .then([
+        {
+          type: 'EmailSent',
+          data: {
+            ...ref,
+            emailId: emailIds[0],
+            transport: 'gmail',
+            providerMessageId: '18f2c0a1b2',
+            messageIdHeader: '<18f2c0a1b2@mail.gmail.com>',
+            threadId: 'thread-18f2',
+            mailboxId,
+            from: 'Grace Hopper <grace@acme.example>',
+            sentAt: at.step0Sent,
+          },
+        },
+        stepScheduled(1, at.step1Due, 'PREVIOUS_STEP', at.step0Sent),
+      ]);
+  });
+});
+
+describe('the same reply is found twice', () => {
+  const receivedAt = clock.plus(4 * HOUR);
+  const replyMessageId = '<CAF=reply-1@mail.example>';
+  const reply = (over: Partial<Extract<EnrollmentCommand, { type: 'RecordReply' }>> = {}): EnrollmentCommand => ({
+    type: 'RecordReply',
+    emailId: emailIds[0],
+    kind: 'HUMAN',
+    snippet: 'Sounds good',
+    replyMessageId,
+    stopOnReply: false,
+    receivedAt,
+    ...over,
+  });
+  const replied = (id = replyMessageId, kind: 'HUMAN' | 'AUTO_REPLY' = 'HUMAN'): EnrollmentEvent => ({
+    type: 'ReplyReceived',
+    data: { ...ref, emailId: emailIds[0], kind, snippet: 'Sounds good', replyMessageId: id, receivedAt },
+  });
+
+  it('records it with its message id the first time', () => {
+    spec.given(step1Scheduled).when(reply()).then([replied()]);
+    spec.given(step1Scheduled).when(reply({ stopOnReply: true })).then([replied(), enrollmentStopped('REPLIED', receivedAt)]);
+  });
+
+  it('records nothing the second time', () => {
+    spec.given([...step1Scheduled, replied()]).when(reply({ receivedAt: clock.plus(5 * HOUR) })).thenNothing();
+    spec.given([...step1Scheduled, replied(), enrollmentStopped('REPLIED', receivedAt)]).when(reply({ stopOnReply: true })).thenNothing();
+    spec.given([...step1Scheduled, replied(replyMessageId, 'AUTO_REPLY')]).when(reply({ kind: 'AUTO_REPLY' })).thenNothing();
+  });
+
+  it('records another reply to the same email', () => {
+    spec.given([...step1Scheduled, replied()]).when(reply({ replyMessageId: '<CAF=reply-2@mail.example>' })).then([replied('<CAF=reply-2@mail.example>')]);
+  });
+
+  it('cannot tell replies without a message id apart, so records each', () => {
+    spec
+      .given([...step1Scheduled, replyReceived(emailIds[0], 'HUMAN', receivedAt)])
+      .when(reply({ replyMessageId: undefined, snippet: undefined }))
+      .then([replyReceived(emailIds[0], 'HUMAN', receivedAt)]);
+  });
+
+  it('keeps the first 1000 characters of a very long message id, and still knows it again', () => {
+    const long = `<${'x'.repeat(1200)}@mail.example>`;
+    spec.given(step1Scheduled).when(reply({ replyMessageId: long })).then([replied(long.slice(0, 1000))]);
+    spec.given([...step1Scheduled, replied(long.slice(0, 1000))]).when(reply({ replyMessageId: long })).thenNothing();
   });
 });

@@ -11,8 +11,8 @@ function updateEmail(state: EnrollmentState, emailId: string, change: (email: Em
 
 export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent): EnrollmentState {
   if (event.type === 'LeadEnrolled') {
-    const { enrollmentId, workspaceId, campaignId, leadId, sequenceId, stepCount, enrolledAt } = event.data;
-    return { status: 'waiting', enrollmentId, workspaceId, campaignId, leadId, sequenceId, stepCount, enrolledAt, emails: [] };
+    const { enrollmentId, workspaceId, campaignId, leadId, sequenceId, stepCount, enrolledAt, occasion } = event.data;
+    return { status: 'waiting', enrollmentId, workspaceId, campaignId, leadId, sequenceId, stepCount, enrolledAt, emails: [], occasionDueAt: occasion?.dueAt };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -32,6 +32,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
         opened: false,
         clicked: false,
         replied: false,
+        replyIds: [],
         bounced: null,
       };
       const emails = [...state.emails, email];
@@ -49,8 +50,11 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     case 'LinkClicked':
       // A click implies the email was opened, even when the pixel was blocked.
       return updateEmail(state, event.data.emailId, (e) => ({ ...e, clicked: true, opened: true }));
-    case 'ReplyReceived':
-      return event.data.kind === 'HUMAN' ? updateEmail(state, event.data.emailId, (e) => ({ ...e, replied: true, opened: true })) : state;
+    case 'ReplyReceived': {
+      const replyId = event.data.replyMessageId;
+      const withId = replyId ? updateEmail(state, event.data.emailId, (e) => ({ ...e, replyIds: [...e.replyIds, replyId] })) : state;
+      return event.data.kind === 'HUMAN' ? updateEmail(withId, event.data.emailId, (e) => ({ ...e, replied: true, opened: true })) : withId;
+    }
     case 'EmailBounced':
       return updateEmail(state, event.data.emailId, (e) => ({ ...e, bounced: e.bounced === 'HARD' ? 'HARD' : event.data.kind }));
     case 'EnrollmentCompleted':
@@ -63,6 +67,6 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
 }
 
 function withoutStep(state: Exclude<EnrollmentState, { status: 'none' }>) {
-  const { enrollmentId, workspaceId, campaignId, leadId, sequenceId, stepCount, enrolledAt, emails } = state;
-  return { enrollmentId, workspaceId, campaignId, leadId, sequenceId, stepCount, enrolledAt, emails };
+  const { enrollmentId, workspaceId, campaignId, leadId, sequenceId, stepCount, enrolledAt, emails, occasionDueAt } = state;
+  return { enrollmentId, workspaceId, campaignId, leadId, sequenceId, stepCount, enrolledAt, emails, occasionDueAt };
 }

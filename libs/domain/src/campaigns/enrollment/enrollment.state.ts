@@ -1,4 +1,4 @@
-import { BounceKinds, ReplyKinds, SequenceStep, StopReason } from '@app/events';
+import { BounceKinds, ReplyKinds, SendWindowSetting, SequenceStep, StopReason } from '@app/events';
 import { CampaignStatus } from '../campaign/campaign.state';
 
 type BounceKind = (typeof BounceKinds)[number];
@@ -12,6 +12,8 @@ export type EmailRecord = {
   opened: boolean;
   clicked: boolean;
   replied: boolean;
+  /** Message ids of replies already recorded: the same reply found twice is one reply. */
+  replyIds: readonly string[];
   /** The worst bounce seen: a SOFT bounce may still be followed by a HARD one. */
   bounced: BounceKind | null;
 };
@@ -28,6 +30,8 @@ type Base = {
   stepCount: number;
   enrolledAt: string;
   emails: readonly EmailRecord[];
+  /** Occasion enrollments: when the occasion's email is due. */
+  occasionDueAt?: string;
 };
 
 export type EnrollmentState =
@@ -50,6 +54,8 @@ export type LeadFacts = {
 export type CampaignFacts = { status: CampaignStatus; launchedAt: string | null; stopOnReply: boolean };
 export type SequenceFacts = { sequenceId: string; steps: readonly SequenceStep[] };
 export type TemplateFacts = Readonly<Record<string, { subject: string; body: string; revision: number }>>;
+/** The campaign's send window, in the lead's time zone (else the campaign's, else UTC). */
+export type SendWindowFacts = { window: SendWindowSetting; zone: string } | null;
 
 export type EnrollmentCommand =
   | {
@@ -61,6 +67,8 @@ export type EnrollmentCommand =
       campaign: CampaignFacts;
       lead: Pick<LeadFacts, 'status'>;
       sequence: SequenceFacts;
+      /** Occasion campaigns: which date and year, and when its email is due. */
+      occasion?: { dateId: string; year: number; dueAt: string };
       now: string;
     }
   /** The campaign was launched after this lead was enrolled. */
@@ -81,6 +89,8 @@ export type EnrollmentCommand =
       variantRoll: number;
       emailId: string;
       trackingId: string;
+      /** Outside the window, a timer's step moves to the next open slot instead of sending. */
+      sendWindow?: SendWindowFacts;
       now: string;
     }
   | {
@@ -90,13 +100,15 @@ export type EnrollmentCommand =
       providerMessageId: string;
       messageIdHeader?: string;
       threadId?: string;
+      mailboxId?: string;
+      from?: string;
       sequence: SequenceFacts;
       sentAt: string;
     }
   | { type: 'RecordEmailFailed'; emailId: string; reason: string; attempts: number; permanent: boolean; failedAt: string }
   | { type: 'RecordOpen'; emailId: string; ip?: string; userAgent?: string; machine: boolean; openedAt: string }
   | { type: 'RecordClick'; emailId: string; linkIndex: number; ip?: string; userAgent?: string; clickedAt: string }
-  | { type: 'RecordReply'; emailId: string; kind: (typeof ReplyKinds)[number]; snippet?: string; stopOnReply: boolean; receivedAt: string }
+  | { type: 'RecordReply'; emailId: string; kind: (typeof ReplyKinds)[number]; snippet?: string; replyMessageId?: string; stopOnReply: boolean; receivedAt: string }
   | { type: 'RecordBounce'; emailId: string; kind: BounceKind; reason: string; bouncedAt: string }
   | { type: 'StopEnrollment'; reason: StopReason; now: string }
   /** The campaign resumed: a step that fell due while it was paused is due now. */

@@ -1,8 +1,8 @@
 import { Email, LeadEvent } from '@app/events';
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { Decider, assertNever } from '../../shared/decider';
 import { STANDARD_VARIABLES } from '../../shared/template-render';
-import { InvalidLead, LeadAlreadyExists, LeadNotFound } from './lead.errors';
+import { ImportantDateNotFound, InvalidLead, LeadAlreadyExists, LeadErased, LeadNotFound } from './lead.errors';
 import { evolveLead, initialLeadState } from './lead.evolve';
 import { LeadCommand, LeadFields, LeadState } from './lead.state';
 
@@ -60,6 +60,16 @@ function checkFields(fields: Partial<LeadFields>) {
 
 const present = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
 
+/** `YYYY-MM-DD`, or `--MM-DD` without a year (then 29 February is allowed: leap years exist). */
+function checkImportantDate(date: string): string {
+  const yearless = /^--(\d{2})-(\d{2})$/.exec(date);
+  const full = yearless ? `2000-${yearless[1]}-${yearless[2]}` : date;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(full) || !DateTime.fromISO(full, { zone: 'utc' }).isValid) {
+    throw new InvalidLead('date', `"${date}" is not a calendar date: write YYYY-MM-DD, or --MM-DD when the year is unknown`);
+  }
+  return date;
+}
+
 export function decideLead(command: LeadCommand, state: LeadState): LeadEvent[] {
   if (command.type === 'CreateLead') {
     if (state.status !== 'none') {
@@ -90,6 +100,12 @@ export function decideLead(command: LeadCommand, state: LeadState): LeadEvent[] 
   }
   if (state.status === 'none') throw new LeadNotFound();
   const leadId = state.leadId;
+  if (state.status === 'erased') {
+    // Erasure is final: repeating it, or stopping sends to an erased lead, changes nothing.
+    if (command.type === 'EraseLead' || command.type === 'SuppressLead' || command.type === 'UnsubscribeLead') return [];
+    if (command.type === 'RecordLeadDataExport') return [{ type: 'LeadDataExported', data: { leadId, exportedAt: command.now } }];
+    throw new LeadErased();
+  }
   switch (command.type) {
     case 'UpdateLead': {
       const checked = checkFields(command);
@@ -120,6 +136,24 @@ export function decideLead(command: LeadCommand, state: LeadState): LeadEvent[] 
           data: { leadId, source: command.source, emailId: command.emailId, campaignId: command.campaignId, unsubscribedAt: command.now },
         },
       ];
+    case 'SetImportantDate': {
+      const date = checkImportantDate(command.date);
+      const label = command.label?.trim() || undefined;
+      if (command.kind === 'CUSTOM' && !label) throw new InvalidLead('label', 'a CUSTOM date needs a label (e.g. "Contract renewal")');
+      if (label && label.length > 100) throw new InvalidLead('label', 'at most 100 characters');
+      if (command.recurrence === 'ONCE' && date.startsWith('--')) throw new InvalidLead('date', 'a date that happens once needs its year (YYYY-MM-DD)');
+      const { dateId, kind, recurrence } = command;
+      const existing = state.importantDates.get(dateId);
+      if (existing && JSON.stringify(existing) === JSON.stringify({ dateId, kind, label, date, recurrence })) return [];
+      return [{ type: 'LeadImportantDateSet', data: { leadId, dateId, kind, label, date, recurrence, setAt: command.now } }];
+    }
+    case 'RemoveImportantDate':
+      if (!state.importantDates.has(command.dateId)) throw new ImportantDateNotFound(command.dateId);
+      return [{ type: 'LeadImportantDateRemoved', data: { leadId, dateId: command.dateId, removedAt: command.now } }];
+    case 'EraseLead':
+      return [{ type: 'LeadErased', data: { leadId, erasedAt: command.now } }];
+    case 'RecordLeadDataExport':
+      return [{ type: 'LeadDataExported', data: { leadId, exportedAt: command.now } }];
     default:
       return assertNever(command, 'lead command');
   }

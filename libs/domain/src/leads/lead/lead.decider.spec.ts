@@ -1,5 +1,5 @@
 import { LeadEvent } from '@app/events';
-import { InvalidLead, LeadAlreadyExists, LeadCommand, LeadNotFound, leadDecider } from '@app/domain';
+import { ImportantDateNotFound, InvalidLead, LeadAlreadyExists, LeadCommand, LeadErased, LeadNotFound, leadDecider } from '@app/domain';
 import { DAY, HOUR, deciderSpec, fixedClock, idFactory } from '@app/testing';
 
 const clock = fixedClock();
@@ -180,5 +180,160 @@ describe('a lead unsubscribes', () => {
 
   it('is recorded for a suppressed lead too: it is the lead wish, and outranks suppression', () => {
     spec.given([created, suppressed]).when({ type: 'UnsubscribeLead', source: 'LINK', emailId, campaignId, now: suppressedAt }).then([unsubscribed]);
+  });
+});
+
+describe("setting one of the lead's important dates", () => {
+  const birthdayId = id('date');
+  const renewalId = id('date');
+  const setAt = clock.plus(DAY);
+  type SetImportantDate = Extract<LeadCommand, { type: 'SetImportantDate' }>;
+  const setDate = (over: Partial<SetImportantDate> = {}): SetImportantDate => ({
+    type: 'SetImportantDate',
+    dateId: birthdayId,
+    kind: 'BIRTHDAY',
+    date: '1815-12-10',
+    recurrence: 'YEARLY',
+    now: setAt,
+    ...over,
+  });
+  const birthday: LeadEvent = { type: 'LeadImportantDateSet', data: { leadId, dateId: birthdayId, kind: 'BIRTHDAY', date: '1815-12-10', recurrence: 'YEARLY', setAt } };
+
+  it('records a yearly date with its year', () => {
+    spec.given([created]).when(setDate()).then([birthday]);
+  });
+
+  it('records a yearly date without a year as --MM-DD', () => {
+    spec
+      .given([created])
+      .when(setDate({ date: '--12-10' }))
+      .then([{ type: 'LeadImportantDateSet', data: { leadId, dateId: birthdayId, kind: 'BIRTHDAY', date: '--12-10', recurrence: 'YEARLY', setAt } }]);
+  });
+
+  it.each(['--02-29', '2024-02-29'])('accepts 29 February as %j: without a year, leap years exist', (date) => {
+    spec
+      .given([created])
+      .when(setDate({ date }))
+      .then([{ type: 'LeadImportantDateSet', data: { leadId, dateId: birthdayId, kind: 'BIRTHDAY', date, recurrence: 'YEARLY', setAt } }]);
+  });
+
+  it.each(['2023-02-29', '--02-30', '2025-13-01', '--00-10', '1815-12-32', '10/12/1815', '1815-12-1', '12-10', ''])('refuses %j, which is not a calendar date', (date) => {
+    spec.given([created]).when(setDate({ date })).thenThrows(InvalidLead, `date: "${date}" is not a calendar date`);
+  });
+
+  it('refuses a date that happens once without its year', () => {
+    spec.given([created]).when(setDate({ recurrence: 'ONCE', date: '--06-01' })).thenThrows(InvalidLead, 'a date that happens once needs its year');
+  });
+
+  it('records a date that happens once, with its trimmed label', () => {
+    spec
+      .given([created])
+      .when(setDate({ dateId: renewalId, kind: 'CUSTOM', label: ' Contract renewal ', date: '2025-06-01', recurrence: 'ONCE' }))
+      .then([{ type: 'LeadImportantDateSet', data: { leadId, dateId: renewalId, kind: 'CUSTOM', label: 'Contract renewal', date: '2025-06-01', recurrence: 'ONCE', setAt } }]);
+  });
+
+  it.each([undefined, '', '  '])('refuses a CUSTOM date with the label %j', (label) => {
+    spec.given([created]).when(setDate({ kind: 'CUSTOM', label })).thenThrows(InvalidLead, 'label: a CUSTOM date needs a label');
+  });
+
+  it('refuses a label longer than 100 characters', () => {
+    spec.given([created]).when(setDate({ kind: 'CUSTOM', label: 'x'.repeat(101) })).thenThrows(InvalidLead, 'label: at most 100 characters');
+  });
+
+  it('records nothing when the date is set again unchanged', () => {
+    spec.given([created, birthday]).when(setDate({ now: clock.plus(2 * DAY) })).thenNothing();
+  });
+
+  it('records a change of the same date', () => {
+    const now = clock.plus(2 * DAY);
+    spec
+      .given([created, birthday])
+      .when(setDate({ date: '--12-10', now }))
+      .then([{ type: 'LeadImportantDateSet', data: { leadId, dateId: birthdayId, kind: 'BIRTHDAY', date: '--12-10', recurrence: 'YEARLY', setAt: now } }]);
+  });
+
+  it('is refused for a lead that does not exist', () => {
+    spec.given([]).when(setDate()).thenThrows(LeadNotFound);
+  });
+});
+
+describe("removing one of the lead's important dates", () => {
+  const birthdayId = id('date');
+  const birthday: LeadEvent = { type: 'LeadImportantDateSet', data: { leadId, dateId: birthdayId, kind: 'BIRTHDAY', date: '--12-10', recurrence: 'YEARLY', setAt: clock.plus(HOUR) } };
+  const removedAt = clock.plus(DAY);
+  const removed: LeadEvent = { type: 'LeadImportantDateRemoved', data: { leadId, dateId: birthdayId, removedAt } };
+
+  it('records the removal', () => {
+    spec.given([created, birthday]).when({ type: 'RemoveImportantDate', dateId: birthdayId, now: removedAt }).then([removed]);
+  });
+
+  it('refuses a date the lead does not have, naming it', () => {
+    const unknown = id('date');
+    spec.given([created, birthday]).when({ type: 'RemoveImportantDate', dateId: unknown, now: removedAt }).thenThrows(ImportantDateNotFound, unknown);
+    spec.given([created, birthday, removed]).when({ type: 'RemoveImportantDate', dateId: birthdayId, now: clock.plus(2 * DAY) }).thenThrows(ImportantDateNotFound);
+  });
+
+  it('records the same date set again after its removal', () => {
+    const now = clock.plus(2 * DAY);
+    spec
+      .given([created, birthday, removed])
+      .when({ type: 'SetImportantDate', dateId: birthdayId, kind: 'BIRTHDAY', date: '--12-10', recurrence: 'YEARLY', now })
+      .then([{ type: 'LeadImportantDateSet', data: { leadId, dateId: birthdayId, kind: 'BIRTHDAY', date: '--12-10', recurrence: 'YEARLY', setAt: now } }]);
+  });
+});
+
+describe("erasing a lead's personal data", () => {
+  const erasedAt = clock.plus(DAY);
+  const erased: LeadEvent = { type: 'LeadErased', data: { leadId, erasedAt } };
+
+  it('records the erasure', () => {
+    spec.given([created]).when({ type: 'EraseLead', now: erasedAt }).then([erased]);
+  });
+
+  it('erases a suppressed or unsubscribed lead too', () => {
+    spec.given([created, suppressed]).when({ type: 'EraseLead', now: erasedAt }).then([erased]);
+    spec.given([created, unsubscribed]).when({ type: 'EraseLead', now: erasedAt }).then([erased]);
+  });
+
+  it('is refused for a lead that does not exist', () => {
+    spec.given([]).when({ type: 'EraseLead', now: erasedAt }).thenThrows(LeadNotFound);
+  });
+});
+
+describe('an erased lead', () => {
+  const birthdayId = id('date');
+  const birthday: LeadEvent = { type: 'LeadImportantDateSet', data: { leadId, dateId: birthdayId, kind: 'BIRTHDAY', date: '--12-10', recurrence: 'YEARLY', setAt: clock.plus(HOUR) } };
+  const erasedLead: LeadEvent[] = [created, birthday, { type: 'LeadErased', data: { leadId, erasedAt: clock.plus(DAY) } }];
+  const now = clock.plus(2 * DAY);
+
+  it('is erased once', () => {
+    spec.given(erasedLead).when({ type: 'EraseLead', now }).thenNothing();
+  });
+
+  it('needs no suppression or unsubscription: nothing is ever sent to it', () => {
+    spec.given(erasedLead).when({ type: 'SuppressLead', reason: 'COMPLAINT', now }).thenNothing();
+    spec.given(erasedLead).when({ type: 'UnsubscribeLead', source: 'LINK', emailId, campaignId, now }).thenNothing();
+  });
+
+  it('cannot be changed', () => {
+    spec.given(erasedLead).when(updateLead({ firstName: 'Augusta', now })).thenThrows(LeadErased, "This lead's personal data was erased");
+    spec
+      .given(erasedLead)
+      .when({ type: 'SetImportantDate', dateId: id('date'), kind: 'BIRTHDAY', date: '--12-10', recurrence: 'YEARLY', now })
+      .thenThrows(LeadErased);
+    spec.given(erasedLead).when({ type: 'RemoveImportantDate', dateId: birthdayId, now }).thenThrows(LeadErased);
+  });
+
+  it('can still be exported: the request for access is recorded', () => {
+    spec.given(erasedLead).when({ type: 'RecordLeadDataExport', now }).then([{ type: 'LeadDataExported', data: { leadId, exportedAt: now } }]);
+  });
+});
+
+describe("exporting a lead's data", () => {
+  it('records each export', () => {
+    const exported: LeadEvent = { type: 'LeadDataExported', data: { leadId, exportedAt: clock.plus(HOUR) } };
+    const now = clock.plus(DAY);
+    spec.given([created]).when({ type: 'RecordLeadDataExport', now: clock.plus(HOUR) }).then([exported]);
+    spec.given([created, exported]).when({ type: 'RecordLeadDataExport', now }).then([{ type: 'LeadDataExported', data: { leadId, exportedAt: now } }]);
   });
 });

@@ -21,3 +21,18 @@ export class InvalidLead extends DomainError {
     super(`${field}: ${message}`);
   }
 }
+
+export class LeadErased extends DomainError {
+  readonly code = 'LEAD.ERASED';
+  readonly kind = 'CONFLICT';
+  constructor() {
+    super("This lead's personal data was erased: it cannot be changed or contacted again");
+  }
+}
+export class ImportantDateNotFound extends DomainError {
+  readonly code = 'LEAD.DATE_NOT_FOUND';
+  readonly kind = 'NOT_FOUND';
+  constructor(readonly dateId: string) {
+    super(`The lead has no important date ${dateId}`);
+  }
+}

@@ -25,17 +25,35 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       const { leadId, workspaceId, email, emailHash, firstName, lastName, company, title, timezone, customFields } = event.data;
       const profile: LeadProfile = { email, emailHash, customFields };
       Object.assign(profile, Object.fromEntries(Object.entries({ firstName, lastName, company, title, timezone }).filter(([, v]) => v !== undefined)));
-      return { status: 'contactable', leadId, workspaceId, profile };
+      return { status: 'contactable', leadId, workspaceId, profile, importantDates: new Map() };
     }
     case 'LeadUpdated':
       return state.status === 'none' ? state : { ...state, profile: applyChanges(state.profile, event.data) };
     case 'LeadSuppressed':
-      if (state.status === 'none') return state;
+      if (state.status === 'none' || state.status === 'erased') return state;
       if (state.status === 'unsubscribed') return { ...state, suppression: event.data.reason };
       return { ...state, status: 'suppressed', suppression: event.data.reason };
     case 'LeadUnsubscribed':
-      if (state.status === 'none') return state;
+      if (state.status === 'none' || state.status === 'erased') return state;
       return { ...state, status: 'unsubscribed', suppression: state.status === 'suppressed' || state.status === 'unsubscribed' ? state.suppression : null };
+    case 'LeadImportantDateSet': {
+      if (state.status === 'none') return state;
+      const { dateId, kind, label, date, recurrence } = event.data;
+      return { ...state, importantDates: new Map(state.importantDates).set(dateId, { dateId, kind, label, date, recurrence }) };
+    }
+    case 'LeadImportantDateRemoved': {
+      if (state.status === 'none') return state;
+      const importantDates = new Map(state.importantDates);
+      importantDates.delete(event.data.dateId);
+      return { ...state, importantDates };
+    }
+    case 'LeadErased': {
+      if (state.status === 'none') return state;
+      const { leadId, workspaceId, profile } = state;
+      return { status: 'erased', leadId, workspaceId, profile, importantDates: new Map() };
+    }
+    case 'LeadDataExported':
+      return state;
     default:
       return assertNever(event, 'lead event');
   }

@@ -11,13 +11,19 @@ export type LeadProfile = {
   customFields: Readonly<Record<string, string>>;
 };
 
-type Base = { leadId: string; workspaceId: string; profile: LeadProfile };
-/** Unsubscribed outranks suppressed: both stop every send, unsubscribe is the lead's own wish. */
+export type ImportantDate = { dateId: string; kind: 'BIRTHDAY' | 'WORK_ANNIVERSARY' | 'CUSTOM'; label?: string; date: string; recurrence: 'YEARLY' | 'ONCE' };
+
+type Base = { leadId: string; workspaceId: string; profile: LeadProfile; importantDates: ReadonlyMap<string, ImportantDate> };
+/**
+ * Unsubscribed outranks suppressed: both stop every send, unsubscribe is the lead's own wish.
+ * Erased outranks both: the personal data is gone and nothing is ever sent again.
+ */
 export type LeadState =
   | { status: 'none' }
   | ({ status: 'contactable' } & Base)
   | ({ status: 'suppressed'; suppression: SuppressionReason } & Base)
-  | ({ status: 'unsubscribed'; suppression: SuppressionReason | null } & Base);
+  | ({ status: 'unsubscribed'; suppression: SuppressionReason | null } & Base)
+  | ({ status: 'erased' } & Base);
 
 export type LeadStatus = LeadState['status'];
 
@@ -46,4 +52,8 @@ export type LeadCommand =
     } & LeadFields)
   | ({ type: 'UpdateLead'; emailHash?: string; existingLeadId: string | null; now: string } & Partial<LeadFields>)
   | { type: 'SuppressLead'; reason: SuppressionReason; emailId?: string; now: string }
-  | { type: 'UnsubscribeLead'; source: 'LINK' | 'ONE_CLICK' | 'MANUAL' | 'REPLY'; emailId?: string; campaignId?: string; now: string };
+  | { type: 'UnsubscribeLead'; source: 'LINK' | 'ONE_CLICK' | 'MANUAL' | 'REPLY'; emailId?: string; campaignId?: string; now: string }
+  | ({ type: 'SetImportantDate'; now: string } & ImportantDate)
+  | { type: 'RemoveImportantDate'; dateId: string; now: string }
+  | { type: 'EraseLead'; now: string }
+  | { type: 'RecordLeadDataExport'; now: string };

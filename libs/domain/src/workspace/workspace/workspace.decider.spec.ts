@@ -1,6 +1,7 @@
 import { Role, WorkspaceEvent } from '@app/events';
 import {
   InvalidWorkspaceName,
+  InvalidWorkspaceProfile,
   LastOwner,
   MemberAlreadyExists,
   MemberNotFound,
@@ -8,6 +9,7 @@ import {
   WorkspaceAlreadyExists,
   WorkspaceCommand,
   WorkspaceNotFound,
+  WorkspaceProfile,
   workspaceDecider,
 } from '@app/domain';
 import { HOUR, deciderSpec, fixedClock, idFactory } from '@app/testing';
@@ -158,5 +160,105 @@ describe('removing a member', () => {
 
   it('of someone who is not a member is refused', () => {
     spec.given(team).when(removeMember(owner, stranger)).thenThrows(MemberNotFound);
+  });
+});
+
+describe('updating the workspace profile', () => {
+  const updateProfile = (actorId: string, profile: WorkspaceProfile): WorkspaceCommand => ({ type: 'UpdateWorkspaceProfile', actorId, profile, now });
+  const profiled: WorkspaceEvent = {
+    type: 'WorkspaceProfileUpdated',
+    data: { workspaceId, companyName: 'Acme Inc.', postalAddress: '1 Main Street, Springfield', updatedAt: clock.now },
+  };
+  const withProfile = [...team, profiled];
+
+  it('records the fields given, trimmed', () => {
+    spec
+      .given(team)
+      .when(updateProfile(owner, { companyName: ' Acme Inc. ', postalAddress: '1 Main Street, Springfield', productDescription: 'Forklifts for small warehouses', website: 'https://acme.example' }))
+      .then([
+        {
+          type: 'WorkspaceProfileUpdated',
+          data: { workspaceId, companyName: 'Acme Inc.', postalAddress: '1 Main Street, Springfield', productDescription: 'Forklifts for small warehouses', website: 'https://acme.example', updatedAt: now },
+        },
+      ]);
+  });
+
+  it('records only the fields that changed', () => {
+    spec
+      .given(withProfile)
+      .when(updateProfile(admin, { companyName: 'Acme Inc.', postalAddress: '2 High Street, Springfield', website: 'https://acme.example' }))
+      .then([{ type: 'WorkspaceProfileUpdated', data: { workspaceId, postalAddress: '2 High Street, Springfield', website: 'https://acme.example', updatedAt: now } }]);
+  });
+
+  it('records nothing when nothing changed, whitespace aside', () => {
+    spec.given(withProfile).when(updateProfile(owner, { companyName: 'Acme Inc. ', postalAddress: ' 1 Main Street, Springfield' })).thenNothing();
+    spec.given(withProfile).when(updateProfile(owner, {})).thenNothing();
+  });
+
+  it.each([
+    ['a member', member],
+    ['an auditor', auditor],
+    ['someone outside the workspace', stranger],
+  ])('is refused to %s', (_who, actorId) => {
+    spec.given(team).when(updateProfile(actorId, { companyName: 'Hijacked' })).thenThrows(NotAllowedToManageMembers, 'change the workspace profile');
+  });
+
+  it.each(['acme.example', 'www.acme.example/about', 'https://', 'https://acme example.com'])('refuses the website %j', (website) => {
+    spec.given(team).when(updateProfile(owner, { website })).thenThrows(InvalidWorkspaceProfile, /website must be a full (http\(s\) )?URL such as https:\/\/example.com/);
+  });
+
+  it.each(['', '   '])('refuses the postal address %j: every commercial email must carry one', (postalAddress) => {
+    spec.given(withProfile).when(updateProfile(owner, { postalAddress })).thenThrows(InvalidWorkspaceProfile, /postalAddress cannot be empty/);
+  });
+
+  it.each([
+    ['companyName', 200],
+    ['postalAddress', 500],
+    ['productDescription', 5000],
+  ] as const)('refuses a %s longer than %i characters', (field, max) => {
+    expect(spec.given(team).when(updateProfile(owner, { [field]: 'x'.repeat(max) })).produced()).toHaveLength(1);
+    spec.given(team).when(updateProfile(owner, { [field]: 'x'.repeat(max + 1) })).thenThrows(InvalidWorkspaceProfile, `${field} must be at most ${max} characters`);
+  });
+
+  it('is refused before the workspace exists', () => {
+    spec.given([]).when(updateProfile(owner, { companyName: 'Acme Inc.' })).thenThrows(WorkspaceNotFound);
+  });
+});
+
+describe('setting the AI limits', () => {
+  const setAiLimits = (actorId: string, monthlyTokenBudget: number, requestsPerMinute: number): WorkspaceCommand => ({
+    type: 'SetAiLimits',
+    actorId,
+    limits: { monthlyTokenBudget, requestsPerMinute },
+    now,
+  });
+  const limitsSet: WorkspaceEvent = { type: 'AiLimitsSet', data: { workspaceId, monthlyTokenBudget: 1_000_000, requestsPerMinute: 20, setAt: clock.now } };
+
+  it('records the monthly token budget and the request rate', () => {
+    spec.given(team).when(setAiLimits(admin, 1_000_000, 20)).then([{ type: 'AiLimitsSet', data: { workspaceId, monthlyTokenBudget: 1_000_000, requestsPerMinute: 20, setAt: now } }]);
+  });
+
+  it('accepts a budget of 0, which switches AI drafting off', () => {
+    spec.given(team).when(setAiLimits(owner, 0, 1)).then([{ type: 'AiLimitsSet', data: { workspaceId, monthlyTokenBudget: 0, requestsPerMinute: 1, setAt: now } }]);
+  });
+
+  it('records nothing when the limits are unchanged', () => {
+    spec.given([...team, limitsSet]).when(setAiLimits(owner, 1_000_000, 20)).thenNothing();
+  });
+
+  it('records a change of either limit, with both values', () => {
+    spec.given([...team, limitsSet]).when(setAiLimits(owner, 1_000_000, 60)).then([{ type: 'AiLimitsSet', data: { workspaceId, monthlyTokenBudget: 1_000_000, requestsPerMinute: 60, setAt: now } }]);
+  });
+
+  it.each([-1, 1.5, Number.NaN])('refuses the token budget %p', (budget) => {
+    spec.given(team).when(setAiLimits(owner, budget, 20)).thenThrows(InvalidWorkspaceProfile, 'monthlyTokenBudget must be a whole number of tokens, 0 or more');
+  });
+
+  it.each([0, 10_001, 2.5])('refuses the request rate %p', (rate) => {
+    spec.given(team).when(setAiLimits(owner, 1000, rate)).thenThrows(InvalidWorkspaceProfile, 'requestsPerMinute must be between 1 and 10000');
+  });
+
+  it('is refused to a member', () => {
+    spec.given(team).when(setAiLimits(member, 1000, 20)).thenThrows(NotAllowedToManageMembers, 'change AI limits');
   });
 });

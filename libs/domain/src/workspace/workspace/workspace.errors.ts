@@ -55,3 +55,8 @@ export class LastOwner extends DomainError {
     super('A workspace needs at least one owner: make someone else owner first');
   }
 }
+
+export class InvalidWorkspaceProfile extends DomainError {
+  readonly code = 'WORKSPACE.INVALID_PROFILE';
+  readonly kind = 'BAD_INPUT';
+}

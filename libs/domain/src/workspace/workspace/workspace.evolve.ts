@@ -7,7 +7,7 @@ export const initialWorkspaceState = (): WorkspaceState => ({ status: 'none' });
 export function evolveWorkspace(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
   switch (event.type) {
     case 'WorkspaceCreated':
-      return { status: 'active', workspaceId: event.data.workspaceId, name: event.data.name, members: new Map() };
+      return { status: 'active', workspaceId: event.data.workspaceId, name: event.data.name, members: new Map(), profile: {}, aiLimits: null };
     case 'MemberAdded':
     case 'MemberRoleChanged':
       if (state.status !== 'active') return state;
@@ -18,6 +18,14 @@ export function evolveWorkspace(state: WorkspaceState, event: WorkspaceEvent): W
       members.delete(event.data.userId);
       return { ...state, members };
     }
+    case 'WorkspaceProfileUpdated': {
+      if (state.status !== 'active') return state;
+      const { workspaceId: _id, updatedAt: _at, ...changes } = event.data;
+      return { ...state, profile: { ...state.profile, ...changes } };
+    }
+    case 'AiLimitsSet':
+      if (state.status !== 'active') return state;
+      return { ...state, aiLimits: { monthlyTokenBudget: event.data.monthlyTokenBudget, requestsPerMinute: event.data.requestsPerMinute } };
     default:
       return assertNever(event, 'workspace event');
   }

@@ -2,8 +2,11 @@ import { Kysely, sql } from 'kysely';
 
 /**
  * The log. Global order is (xid, position): `position` comes from a sequence and so can be
- * taken by a transaction that commits after a higher one was read; readers only look below
- * the oldest running transaction (pg_snapshot_xmin), where no such late commit can appear.
+ * taken by a transaction that commits after a higher one was read. Readers only look below a
+ * horizon no appending transaction can still write under: every es_append holds a shared
+ * advisory lock until its transaction ends, and es_horizon() is the smallest xid among those
+ * holders (or the next xid when there are none). Transactions that append nothing never hold
+ * the horizon back, wherever they run on the server.
  * `data` and `metadata` are `json`, which keeps the exact text the hash chain covers.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -48,6 +51,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       if v_n is null or v_n = 0 then
         raise exception using errcode = 'ES400', message = 'nothing to append';
       end if;
+      -- The horizon relies on appenders getting their xid after taking this lock.
+      if pg_current_xact_id_if_assigned() is not null then
+        raise exception using errcode = 'ES400', message = 'es_append must be the first write of its transaction';
+      end if;
+      perform pg_advisory_xact_lock_shared(7746310001);
       select e.revision, e.hash into v_rev, v_hash from es_events e where e.stream_id = p_stream order by e.revision desc limit 1;
       if not found then
         v_rev := -1;
@@ -88,6 +96,35 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           order by u.rev
           returning position
       ) select max(position) into last_position from inserted;
+    end
+    $$`.execute(db);
+
+  // The read horizon. Order matters: the snapshot's xmax is taken first, and every xid
+  // assigned later is at or above it, so a holder whose xid was not yet assigned when we looked
+  // cannot write under it. pg_stat_activity shows 32-bit xids: they are widened to xid8 with
+  // the epoch of xmax, choosing the nearest (a running xid can be a little above xmax).
+  await sql`
+    create function es_horizon() returns xid8 language plpgsql stable as $$
+    declare
+      v_next xid8 := pg_snapshot_xmax(pg_current_snapshot());
+      v_next_num numeric := v_next::text::numeric;
+      v_base numeric := floor(v_next_num / 4294967296) * 4294967296;
+      v_min numeric;
+    begin
+      select min(case
+                   when full_xid > v_next_num + 2147483648 then full_xid - 4294967296
+                   when full_xid < v_next_num - 2147483648 then full_xid + 4294967296
+                   else full_xid end) into v_min
+      from (
+        select v_base + a.backend_xid::text::numeric as full_xid
+        from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.classid = 1 and l.objid = 3451342705 and l.objsubid = 1 and l.granted
+          and a.backend_xid is not null
+      ) holders;
+      if v_min is null or v_min >= v_next_num then
+        return v_next;
+      end if;
+      return v_min::text::xid8;
     end
     $$`.execute(db);
 }
