@@ -1,6 +1,7 @@
 import { EventStore } from '@app/event-store';
 import { ProgressBus } from '@app/messaging';
 import { Kysely } from 'kysely';
+import { Pool } from 'pg';
 import { Projection, ProjectionLogger } from './projection';
 import { ProjectionRunner, RunnerStatus } from './projection-runner';
 import { ProjectionTables, checkpointsOf, createProjectionSchema, dropProjectionSchema, schemaFor, switchToSchema } from './projection-schemas';
@@ -13,6 +14,13 @@ export type ProjectionHostOptions<DB> = {
   progress?: ProgressBus;
   batchSize?: number;
   onBatch?: (projection: string, applied: number, checkpoint: string) => void;
+  /**
+   * Where the runners hold their advisory locks (one connection each, for as long as they run).
+   * Give it: a lock connection that dies is then noticed (the runner steps down) instead of
+   * raising an unhandled pg 'error' that ends the process.
+   */
+  lockPool?: Pool;
+  standbyMs?: number;
 };
 
 /**
@@ -39,7 +47,7 @@ export class ProjectionHost<DB> {
 
   async start(): Promise<void> {
     await this.prepare();
-    const { store, db, logger, progress, batchSize } = this.options;
+    const { store, db, logger, progress, batchSize, lockPool, standbyMs } = this.options;
     for (const projection of this.options.projections) {
       const schema = schemaFor(projection);
       const row = (await checkpointsOf(this.db, projection.name)).find((r) => r.schemaName === schema);
@@ -52,6 +60,8 @@ export class ProjectionHost<DB> {
         logger,
         progress,
         batchSize,
+        lockPool,
+        standbyMs,
         onBatch: (applied, checkpoint) => this.options.onBatch?.(projection.name, applied, checkpoint),
         onCaughtUp: building
           ? async () => {

@@ -76,8 +76,9 @@ export async function createProjectionSchema(
 export async function switchToSchema(db: Kysely<unknown>, projection: ProjectionTables, schema: string): Promise<string | null> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`views:${projection.name}`}, 0))`.execute(trx);
-    const previous = await sql<{ schema_name: string }>`
-      select schema_name from projection_checkpoints where projection = ${projection.name} and state = 'live' and schema_name <> ${schema}`.execute(trx);
+    // Aliased: with a CamelCasePlugin (the platform's Kysely) a bare schema_name comes back as schemaName.
+    const previous = await sql<{ schemaName: string }>`
+      select schema_name as "schemaName" from projection_checkpoints where projection = ${projection.name} and state = 'live' and schema_name <> ${schema}`.execute(trx);
     for (const table of projection.tables) {
       await sql`drop view if exists ${sql.id('public', table)}`.execute(trx);
       await sql`create view ${sql.id('public', table)} as select * from ${sql.id(schema, table)}`.execute(trx);
@@ -86,7 +87,7 @@ export async function switchToSchema(db: Kysely<unknown>, projection: Projection
       trx,
     );
     await sql`update projection_checkpoints set state = 'live', updated_at = now() where schema_name = ${schema}`.execute(trx);
-    return previous.rows[0]?.schema_name ?? null;
+    return previous.rows[0]?.schemaName ?? null;
   });
 }
 

@@ -5,3 +5,7 @@ export * from './postgres/test-server';
 export * from './event-factories';
 export * from './event-store-contract';
 export * from './wait-for';
+export * from './story';
+export * from './projection-test-bed';
+export * from './campaign-stories';
+export * from './runner/ledger-projection';

@@ -3,7 +3,8 @@ import { EventStore } from '@app/event-store';
 import { ProgressBus } from '@app/messaging';
 import { ProjectionHost, viewsExist } from '@app/projections';
 import { DB } from '@app/read-store';
-import { AppLogger, EVENT_STORE, KYSELY, LOGGER, MetricsService, PROGRESS_BUS, ReadinessService, libraryLogger } from '@app/platform';
+import { AppLogger, EVENT_STORE, KYSELY, LOGGER, MetricsService, PLATFORM_CONFIG, PROGRESS_BUS, PlatformConfig, ReadinessService, createPool, libraryLogger } from '@app/platform';
+import { Pool } from 'pg';
 import { Kysely } from 'kysely';
 import { projections } from '../projections.registry';
 import { PROJECTORS_SETTINGS } from '../projectors.tokens';
@@ -17,6 +18,8 @@ import { ProjectorsSettings } from '../projectors.config';
 @Injectable()
 export class ProjectionHostService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly host: ProjectionHost<DB>;
+  /** Each runner keeps one connection for its advisory lock, apart from the query pool. */
+  private readonly lockPool: Pool;
   private lagTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -25,13 +28,16 @@ export class ProjectionHostService implements OnModuleInit, OnApplicationBootstr
     @Inject(PROGRESS_BUS) progress: ProgressBus,
     @Inject(LOGGER) logger: AppLogger,
     @Inject(PROJECTORS_SETTINGS) settings: ProjectorsSettings,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     private readonly metrics: MetricsService,
     private readonly readiness: ReadinessService,
   ) {
+    this.lockPool = createPool(config.databaseUrl, projections.length + 2);
     this.host = new ProjectionHost<DB>({
       projections,
       store,
       db,
+      lockPool: this.lockPool,
       logger: libraryLogger(logger.child({ component: 'projections' })),
       progress,
       batchSize: settings.batchSize,
@@ -73,5 +79,6 @@ export class ProjectionHostService implements OnModuleInit, OnApplicationBootstr
   async onApplicationShutdown(): Promise<void> {
     if (this.lagTimer) clearInterval(this.lagTimer);
     await this.host.stop();
+    await this.lockPool.end().catch(() => undefined);
   }
 }

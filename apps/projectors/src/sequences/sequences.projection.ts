@@ -1,5 +1,7 @@
 import { DB } from '@app/read-store';
+import { assertNever } from '@app/domain';
 import { defineProjection } from '@app/projections';
+import { inChunks, utcInstant } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 /** Sequences with their steps. */
@@ -23,7 +25,35 @@ export const sequencesProjection = defineProjection<DB>()({
     await sql`create index on ${sequences} (workspace_id, created_at, sequence_id)`.execute(db);
   },
 
-  async apply() {
-    throw new Error('sequences projection: apply is not written yet');
+  async apply({ db }, events) {
+    // Sequences never change once created: insert-only, so running twice changes nothing.
+    const rows = new Map<string, { sequenceId: string; workspaceId: string; name: string; steps: string; stepCount: number; createdAt: string }>();
+    for (const event of events) {
+      switch (event.type) {
+        case 'SequenceCreated': {
+          const d = event.data;
+          if (!rows.has(d.sequenceId)) {
+            rows.set(d.sequenceId, {
+              sequenceId: d.sequenceId,
+              workspaceId: d.workspaceId,
+              name: d.name,
+              steps: JSON.stringify(d.steps),
+              stepCount: d.steps.length,
+              createdAt: utcInstant(d.createdAt),
+            });
+          }
+          break;
+        }
+        default:
+          assertNever(event.type, 'sequences event');
+      }
+    }
+    for (const chunk of inChunks([...rows.values()])) {
+      await db
+        .insertInto('sequences')
+        .values(chunk)
+        .onConflict((oc) => oc.column('sequenceId').doNothing())
+        .execute();
+    }
   },
 });

@@ -42,6 +42,32 @@ export interface CampaignDailyStats {
   workspaceId: string;
 }
 
+export interface CampaignDailyStatsFirsts {
+  bounced: Generated<boolean>;
+  campaignId: string;
+  clicked: Generated<boolean>;
+  contacted: Generated<boolean>;
+  enrollmentId: string;
+  lastPosition: Generated<Numeric>;
+  leadId: string;
+  opened: Generated<boolean>;
+  replied: Generated<boolean>;
+  unsubscribed: Generated<boolean>;
+  workspaceId: string;
+}
+
+export interface CampaignEnrollmentFirsts {
+  bounced: Generated<boolean>;
+  campaignId: string;
+  clicked: Generated<boolean>;
+  contacted: Generated<boolean>;
+  enrollmentId: string;
+  leadId: string;
+  opened: Generated<boolean>;
+  replied: Generated<boolean>;
+  unsubscribed: Generated<boolean>;
+}
+
 export interface Campaigns {
   active: Generated<number>;
   archivedAt: Timestamp | null;
@@ -76,6 +102,11 @@ export interface Credentials {
   userId: string;
 }
 
+export interface DueStepCampaigns {
+  campaignId: string;
+  workspaceId: string;
+}
+
 export interface DueSteps {
   campaignId: string;
   dueAt: Timestamp;
@@ -97,7 +128,6 @@ export interface Emails {
   failureReason: string | null;
   firstClickedAt: Timestamp | null;
   firstOpenedAt: Timestamp | null;
-  humanOpenCount: Generated<number>;
   lastPosition: Generated<Numeric>;
   leadId: string;
   links: Json;
@@ -153,6 +183,7 @@ export interface Leads {
   emailHash: string;
   firstName: string | null;
   lastName: string | null;
+  lastPosition: Generated<Numeric>;
   leadId: string;
   source: string;
   status: string;
@@ -249,8 +280,11 @@ export interface Workspaces {
 
 export interface DB {
   campaignDailyStats: CampaignDailyStats;
+  campaignDailyStatsFirsts: CampaignDailyStatsFirsts;
+  campaignEnrollmentFirsts: CampaignEnrollmentFirsts;
   campaigns: Campaigns;
   credentials: Credentials;
+  dueStepCampaigns: DueStepCampaigns;
   dueSteps: DueSteps;
   emails: Emails;
   enrollments: Enrollments;

@@ -1,0 +1,44 @@
+import { RawBuilder, sql } from 'kysely';
+
+/**
+ * True when an event (by its order key) comes after the last one a row has taken in. Events
+ * arrive in log order, so "at or below" means "already applied": the guard that makes an
+ * accumulating row safe to feed the same events twice.
+ */
+export function isAfter(orderKey: string, lastPosition: string | null | undefined): boolean {
+  return lastPosition === null || lastPosition === undefined || BigInt(orderKey) > BigInt(lastPosition);
+}
+
+/**
+ * An instant as UTC ISO-8601 with milliseconds. Rows are folded in memory and written back, so
+ * every instant is stored at the precision JavaScript reads back: a row then never depends on
+ * where the batch boundaries fell (a rebuild gives the same bytes).
+ */
+export function utcInstant(value: string | Date): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+/** Like {@link utcInstant} for nullable columns read back from the database. */
+export function utcInstantOrNull(value: string | Date | null): string | null {
+  return value === null ? null : utcInstant(value);
+}
+
+/** The UTC calendar day (YYYY-MM-DD) of a normalised instant. */
+export function utcDay(instant: string): string {
+  return instant.slice(0, 10);
+}
+
+/** Splits rows so one statement stays far below PostgreSQL's 65535 parameters. */
+export function inChunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * `column = excluded.column` for each given column: the write-back half of "load the rows a
+ * batch touches, fold the batch in memory, upsert them in one statement".
+ */
+export function fromExcluded<Row>(columns: readonly (keyof Row & string)[]): { [K in keyof Row]?: RawBuilder<never> } {
+  return Object.fromEntries(columns.map((column) => [column, sql.ref(`excluded.${column}`)])) as { [K in keyof Row]?: RawBuilder<never> };
+}
