@@ -128,6 +128,40 @@ describe('PostgreSQL event store: gap safety', () => {
   });
 });
 
+describe('PostgreSQL event store: live latency', () => {
+  it('wakes a subscriber for an append made while it handed out the previous batch, not at the next poll', async () => {
+    // The subscriber is another process: it learns of appends only through LISTEN/NOTIFY, and
+    // its poll interval is long enough that a missed wake-up shows.
+    const reader = openPostgresEventStore({ connectionString: db.url, masterKey: TEST_MASTER_KEY, pollIntervalMs: 3000 });
+    try {
+      const prefix = `lat${randomUUID().slice(0, 8)}-`;
+      const start = await reader.store.headPosition();
+      const controller = new AbortController();
+      const arrivals: number[] = [];
+      const consuming = (async () => {
+        for await (const batch of reader.store.adapter.subscribeAll({ from: start, filter: { streamPrefixes: [prefix] }, signal: controller.signal })) {
+          if (!batch.events.length) continue;
+          arrivals.push(Date.now());
+          // A projection applying its batch while the next append lands.
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 100));
+      await opened.store.append(`${prefix}a`, [templateCreated(randomUUID())], 'no_stream', writeMetadata());
+      await waitFor(() => arrivals.length === 1);
+      await new Promise((r) => setTimeout(r, 50));
+      const appendedAt = Date.now();
+      await opened.store.append(`${prefix}b`, [templateCreated(randomUUID())], 'no_stream', writeMetadata());
+      await waitFor(() => arrivals.length === 2, { timeoutMs: 5000 });
+      controller.abort();
+      await consuming;
+      expect((arrivals[1] as number) - appendedAt).toBeLessThan(1000);
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
 describe('PostgreSQL event store: transactions that append nothing', () => {
   it('do not hold subscriptions back, even left open in another database', async () => {
     const idle = new Client({ connectionString: db.serverUrl });

@@ -246,10 +246,12 @@ export class PostgresEventStore implements EventStoreAdapter {
     const batchSize = options.batchSize ?? 500;
     const signal = options.signal;
     let checkpoint = options.from ?? null;
-    // After a wake-up that found nothing visible yet (an older transaction still running),
-    // look again soon rather than waiting a whole poll interval.
+    // After a wake-up that found nothing visible yet (an older append still running), look
+    // again soon rather than waiting a whole poll interval.
     let retryMs = 0;
     while (!signal?.aborted) {
+      // Listen before reading, and keep listening while the consumer works on the batch: an
+      // append made meanwhile must wake us, not wait for the next poll.
       const wake = this.notifier.next();
       let page: Page;
       try {
@@ -259,11 +261,18 @@ export class PostgresEventStore implements EventStoreAdapter {
         throw error;
       }
       if (page.scanned > 0 && page.checkpoint) {
-        wake.cancel();
         checkpoint = page.checkpoint;
         retryMs = 0;
-        yield { events: page.events, checkpoint };
-        if (page.scanned === batchSize) continue;
+        try {
+          yield { events: page.events, checkpoint };
+        } catch (error) {
+          wake.cancel();
+          throw error;
+        }
+        if (page.scanned === batchSize) {
+          wake.cancel();
+          continue;
+        }
       }
       const woken = await waitForWake(wake.promise, retryMs || this.pollIntervalMs, signal);
       wake.cancel();
