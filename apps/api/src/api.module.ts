@@ -6,27 +6,13 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApiSettings } from './api.config';
 import { API_SETTINGS } from './api.tokens';
-import { AuthResolver } from './auth/auth.resolver';
-import { LoginHandler } from './auth/login/login.handler';
-import { MembershipQuery } from './auth/membership.query';
-import { RefreshTokenHandler } from './auth/refresh-token/refresh-token.handler';
-import { RegisterHandler } from './auth/register/register.handler';
-import { SessionTokens } from './auth/session-tokens';
+import { controllers, handlers, queries, resolvers } from './api.components';
 import { AccessTokens } from './common/auth/access-tokens';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CorrelationMiddleware } from './common/context/correlation.middleware';
 import { ApiExceptionFilter } from './common/errors/graphql-error.filter';
 import { ProjectionWatermarks } from './common/read-your-writes/projection-watermarks';
-import { CreateTemplateHandler } from './templates/create-template/create-template.handler';
-import { CreateTemplateResolver } from './templates/create-template/create-template.resolver';
-import { TemplatesQuery } from './templates/queries/templates.query';
-import { TemplatesResolver } from './templates/queries/templates.resolver';
-import { ReviseTemplateHandler } from './templates/revise-template/revise-template.handler';
-import { ReviseTemplateResolver } from './templates/revise-template/revise-template.resolver';
-
-const resolvers = [AuthResolver, TemplatesResolver, CreateTemplateResolver, ReviseTemplateResolver];
-const handlers = [RegisterHandler, LoginHandler, RefreshTokenHandler, CreateTemplateHandler, ReviseTemplateHandler];
-const queries = [MembershipQuery, TemplatesQuery];
+import { SessionTokens } from './auth/session-tokens';
 
 /** GraphQL (Apollo, code-first) and the tracking routes, on the platform's infrastructure. */
 @Module({})
@@ -49,6 +35,7 @@ export class ApiModule implements NestModule {
           includeStacktraceInErrorResponses: false,
         }),
       ],
+      controllers,
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: APP_GUARD, useClass: AuthGuard },

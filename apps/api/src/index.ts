@@ -1,2 +1,3 @@
 export * from './api.config';
 export * from './api.module';
+export * from './graphql-schema';

@@ -8,4 +8,5 @@ export * from './wait-for';
 export * from './story';
 export * from './projection-test-bed';
 export * from './campaign-stories';
+export * from './sequence-story';
 export * from './runner/ledger-projection';

@@ -1,4 +1,6 @@
-import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { IdArgs } from '../../common/args/id.args';
+import { PageArgs } from '../../common/args/page.args';
 import { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/auth.decorators';
 import { notFound } from '../../common/errors/api-errors';
@@ -11,16 +13,12 @@ export class TemplatesResolver {
   constructor(private readonly query: TemplatesQuery) {}
 
   @Query(() => TemplateConnection, { description: "The workspace's templates, oldest first" })
-  templates(
-    @CurrentActor() actor: Actor,
-    @Args('first', { type: () => Int, nullable: true }) first?: number,
-    @Args('after', { nullable: true }) after?: string,
-  ): Promise<Connection<TemplateModel>> {
+  templates(@CurrentActor() actor: Actor, @Args() { first, after }: PageArgs): Promise<Connection<TemplateModel>> {
     return this.query.list(actor.workspaceId, first, after);
   }
 
   @Query(() => TemplateModel)
-  async template(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<TemplateModel> {
+  async template(@CurrentActor() actor: Actor, @Args() { id }: IdArgs): Promise<TemplateModel> {
     return (await this.query.byId(actor.workspaceId, id)) ?? Promise.reject(notFound('Template', id));
   }
 }
