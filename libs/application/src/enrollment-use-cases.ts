@@ -132,7 +132,7 @@ export class EnrollmentUseCases {
         const launchedAt = campaignFacts(campaign.state).launchedAt;
         const sequence = await this.facts.sequence(enrollment.sequenceId, workspaceId);
         // Not launched (any more): nothing to start, which the decider answers with no events.
-        return { type: 'StartEnrollment', launchedAt: launchedAt ?? '9999-12-31T00:00:00.000Z', sequence: sequenceFacts(sequence), now: this.runner.now() };
+        return { type: 'StartEnrollment', launchedAt, sequence: sequenceFacts(sequence), now: this.runner.now() };
       },
       input.actorId,
     );

@@ -175,7 +175,7 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
     }
     case 'StartEnrollment': {
       if (state.status === 'none') throw new EnrollmentNotFound();
-      if (state.status !== 'waiting') return [];
+      if (state.status !== 'waiting' || command.launchedAt === null) return [];
       if (state.occasionDueAt) {
         const dueAt = latest(state.occasionDueAt, command.launchedAt);
         return [{ type: 'StepScheduled', data: { ...refs(state), stepIndex: 0, dueAt, reason: 'OCCASION', scheduledAt: command.now } }];
@@ -248,7 +248,8 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
     }
     case 'ResumeEnrollment': {
       if (state.status !== 'active' || state.step.phase !== 'scheduled') return [];
-      if (!isAtOrBefore(state.step.dueAt, command.resumedAt)) return [];
+      // Strictly before: a step already moved to this resume (a repeated resume) stays as it is.
+      if (Date.parse(state.step.dueAt) >= Date.parse(command.resumedAt)) return [];
       return [
         {
           type: 'StepScheduled',

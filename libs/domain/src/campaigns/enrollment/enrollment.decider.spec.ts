@@ -251,6 +251,10 @@ describe('the campaign is launched after the lead was enrolled', () => {
       .then([stepScheduled(0, '2025-03-03T10:00:00.000Z', 'LAUNCHED', clock.plus(MINUTE))]);
   });
 
+  it('starts nothing while the campaign is not launched', () => {
+    spec.given(awaitingLaunch).when({ type: 'StartEnrollment', launchedAt: null, sequence, now: clock.plus(MINUTE) }).thenNothing();
+  });
+
   it('schedules step 0 only once when the launch is processed twice', () => {
     spec.given(step0Scheduled).when({ type: 'StartEnrollment', launchedAt: at.launched, sequence, now: clock.plus(MINUTE) }).thenNothing();
   });
@@ -357,6 +361,11 @@ describe('the campaign is resumed', () => {
       .given(step0Scheduled)
       .when({ type: 'ResumeEnrollment', resumedAt })
       .then([stepScheduled(0, '2025-03-03T14:00:00.000Z', 'RESUMED', '2025-03-03T14:00:00.000Z')]);
+  });
+
+  it('reschedules only once when the same resume is handled twice', () => {
+    const rescheduled = stepScheduled(0, '2025-03-03T14:00:00.000Z', 'RESUMED', '2025-03-03T14:00:00.000Z');
+    spec.given([...step0Scheduled, rescheduled]).when({ type: 'ResumeEnrollment', resumedAt }).thenNothing();
   });
 
   it('leaves a step that is not due yet on its own schedule', () => {

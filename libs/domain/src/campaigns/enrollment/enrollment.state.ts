@@ -72,7 +72,8 @@ export type EnrollmentCommand =
       now: string;
     }
   /** The campaign was launched after this lead was enrolled. */
-  | { type: 'StartEnrollment'; launchedAt: string; sequence: SequenceFacts; now: string }
+  /** `launchedAt` null: the campaign is not launched (any more), so there is nothing to start. */
+  | { type: 'StartEnrollment'; launchedAt: string | null; sequence: SequenceFacts; now: string }
   /**
    * The current step fell due (a timer) or a user asked to send it now (`manual`). The caller
    * passes a stable `emailId` derived from enrollment and step, so a retry queues the same email.
