@@ -58,7 +58,6 @@ async function main(): Promise<void> {
   class StandaloneModule {}
 
   const app = await NestFactory.create(StandaloneModule, { logger: new NestPinoLogger(logger), bufferLogs: true });
-  app.enableShutdownHooks();
   if (stopEmbedded) {
     const stop = stopEmbedded;
     // After the app has closed its pools, stop the database too.

@@ -16,7 +16,6 @@ async function main(): Promise<void> {
   class ApiAppModule {}
 
   const app = await NestFactory.create(ApiAppModule, { logger: new NestPinoLogger(logger), bufferLogs: true });
-  app.enableShutdownHooks();
   const url = await listenAndServe(app, config, logger);
   logger.info({ graphql: `${url}/graphql` }, `API ready: GraphQL at ${url}/graphql`);
 }

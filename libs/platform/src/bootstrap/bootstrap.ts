@@ -54,7 +54,9 @@ export async function migrateAll(databaseUrl: string): Promise<void> {
 
 /**
  * Listens, and shuts down cleanly on SIGINT/SIGTERM: stops taking work, lets in-flight work
- * finish (Nest shutdown hooks), closes connections. A second signal exits at once.
+ * finish (app.close() runs every module's shutdown hooks), closes connections, exits 0. A
+ * second signal exits at once. (Nest's own enableShutdownHooks is not used: it re-raises the
+ * signal after closing, so the process would end with 130 before saying it stopped cleanly.)
  */
 export async function listenAndServe(app: INestApplication, config: PlatformConfig, logger: AppLogger): Promise<string> {
   await app.listen(config.http.port, config.http.host);
@@ -72,8 +74,8 @@ export async function listenAndServe(app: INestApplication, config: PlatformConf
       .close()
       .then(() => {
         logger.info('stopped cleanly');
-        logger.flush?.();
-        process.exit(0);
+        // Logs are written asynchronously: exit once they are out.
+        logger.flush(() => process.exit(0));
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
