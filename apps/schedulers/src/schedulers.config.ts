@@ -14,6 +14,10 @@ export const schedulersEnv = z.object({
   TIMER_BATCH_SIZE: positiveInt(50),
   DELIVERY_CONCURRENCY: positiveInt(4),
   DELIVERY_MAX_ATTEMPTS: positiveInt(6),
+  /** JetStream names of the delivery queue (with NATS_URL); change them to share a server between systems. */
+  DELIVERY_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('DELIVERY'),
+  DELIVERY_SUBJECT: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a NATS subject without wildcards').default('delivery.email'),
+  DELIVERY_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('delivery-workers'),
   DATABASE_POOL_SIZE: positiveInt(10),
 });
 
@@ -25,6 +29,7 @@ export type SchedulersSettings = {
   timerBatchSize: number;
   deliveryConcurrency: number;
   deliveryMaxAttempts: number;
+  deliveryQueue: { stream: string; subject: string; consumer: string };
 };
 
 export function schedulersSettingsFrom(env: z.output<typeof schedulersEnv>): SchedulersSettings {
@@ -36,6 +41,7 @@ export function schedulersSettingsFrom(env: z.output<typeof schedulersEnv>): Sch
     timerBatchSize: env.TIMER_BATCH_SIZE,
     deliveryConcurrency: env.DELIVERY_CONCURRENCY,
     deliveryMaxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+    deliveryQueue: { stream: env.DELIVERY_STREAM, subject: env.DELIVERY_SUBJECT, consumer: env.DELIVERY_CONSUMER },
   };
 }
 

@@ -1,14 +1,94 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { LocalOutboxTransport, Transport } from '@app/mail';
+import { InProcessWorkQueue, NatsConnection, NatsWorkQueue, WorkQueue, WorkQueueSettings } from '@app/messaging';
+import { NATS_CONNECTION, PLATFORM_CONFIG, PlatformConfig, ReadinessService, createKysely, createPool } from '@app/platform';
+import { Kysely } from 'kysely';
+import { Pool } from 'pg';
+import { DeliveryJob } from './delivery/delivery-job';
+import { DeliveryScheduler } from './delivery/delivery.scheduler';
+import { REACTOR_COUNT, ReactorsScheduler } from './reactors/reactors.scheduler';
 import { SchedulersSettings } from './schedulers.config';
-import { SCHEDULERS_SETTINGS } from './schedulers.tokens';
+import { DELIVERY_QUEUE, MAIL_TRANSPORT, SCHEDULERS_DB, SCHEDULERS_POOL, SCHEDULERS_SETTINGS } from './schedulers.tokens';
+import { TimersScheduler } from './timers/timers.scheduler';
+
+export function deliveryQueueSettings(settings: Pick<SchedulersSettings, 'deliveryMaxAttempts'>): WorkQueueSettings {
+  // The worker records EmailFailed at its own bound; the queue's is a backstop above it.
+  return { maxAttempts: settings.deliveryMaxAttempts + 2, ackWaitMs: 60_000 };
+}
+
+/**
+ * The schedulers' own connection pool: reactors hold a connection each for their lock,
+ * delivery workers one each while sending, the timer loop one per tick. Taking them from the
+ * shared pool would starve the API and the projectors in the single-process mode.
+ */
+function schedulersPoolSize(settings: SchedulersSettings): number {
+  return REACTOR_COUNT + settings.deliveryConcurrency + 3;
+}
 
 /** Time-based work: step timers, reactors that turn events into commands, email delivery. */
 @Module({})
-export class SchedulersModule {
+export class SchedulersModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    private readonly timers: TimersScheduler,
+    private readonly reactors: ReactorsScheduler,
+    private readonly delivery: DeliveryScheduler,
+    private readonly readiness: ReadinessService,
+    @Inject(SCHEDULERS_DB) private readonly db: Kysely<unknown>,
+    @Inject(DELIVERY_QUEUE) private readonly queue: WorkQueue<DeliveryJob>,
+  ) {}
+
   static forRoot(settings: SchedulersSettings): DynamicModule {
     return {
       module: SchedulersModule,
-      providers: [{ provide: SCHEDULERS_SETTINGS, useValue: settings }],
+      providers: [
+        { provide: SCHEDULERS_SETTINGS, useValue: settings },
+        { provide: SCHEDULERS_POOL, useFactory: (config: PlatformConfig) => createPool(config.databaseUrl, schedulersPoolSize(settings)), inject: [PLATFORM_CONFIG] },
+        { provide: SCHEDULERS_DB, useFactory: (pool: Pool) => createKysely<unknown>(pool), inject: [SCHEDULERS_POOL] },
+        {
+          provide: DELIVERY_QUEUE,
+          useFactory: (nc: NatsConnection | null): WorkQueue<DeliveryJob> =>
+            nc ? new NatsWorkQueue<DeliveryJob>(nc, { ...settings.deliveryQueue, settings: deliveryQueueSettings(settings) }) : new InProcessWorkQueue<DeliveryJob>(deliveryQueueSettings(settings)),
+          inject: [NATS_CONNECTION],
+        },
+        { provide: MAIL_TRANSPORT, useFactory: (): Transport => new LocalOutboxTransport(settings.outboxDir) },
+        TimersScheduler,
+        ReactorsScheduler,
+        DeliveryScheduler,
+      ],
+      exports: [TimersScheduler, ReactorsScheduler, DeliveryScheduler],
     };
+  }
+
+  onModuleInit(): void {
+    this.readiness.register({ name: 'timers', check: async () => this.timers.health() });
+    this.readiness.register({ name: 'reactors', check: async () => this.reactors.health() });
+    this.readiness.register({ name: 'delivery', check: async () => this.delivery.health() });
+    if (this.queue instanceof NatsWorkQueue) {
+      const queue = this.queue;
+      this.readiness.register({ name: 'deliveryQueue', check: async () => (await queue.ensure(), true) });
+    }
+  }
+
+  /** Starts once everything is up, so an API in the same process is listening first. */
+  onApplicationBootstrap(): void {
+    this.delivery.start();
+    this.reactors.start();
+    this.timers.start();
+  }
+
+  /**
+   * Before the platform closes the store and the pools: stop claiming timers, then stop the
+   * reactors (their batch in flight finishes and is checkpointed), then the workers (a send in
+   * flight is recorded; a message not started goes back to the queue).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.timers.stop();
+    await this.reactors.stop();
+    await this.delivery.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Destroying Kysely ends its pool (the one reactors hold their locks on, too).
+    await this.db.destroy().catch(() => undefined);
   }
 }

@@ -1,1 +1,8 @@
 export const SCHEDULERS_SETTINGS = Symbol('SCHEDULERS_SETTINGS');
+/** The schedulers' own pool (a pg Pool) and Kysely on it: see SchedulersModule for why. */
+export const SCHEDULERS_POOL = Symbol('SCHEDULERS_POOL');
+export const SCHEDULERS_DB = Symbol('SCHEDULERS_DB');
+/** The delivery work queue (JetStream with NATS_URL, in-process without). */
+export const DELIVERY_QUEUE = Symbol('DELIVERY_QUEUE');
+/** Where messages leave the system (the local outbox for now). */
+export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');

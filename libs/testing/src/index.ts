@@ -5,6 +5,8 @@ export * from './postgres/test-server';
 export * from './event-factories';
 export * from './event-store-contract';
 export * from './wait-for';
+export * from './work-queue-contract';
+export * from './mime';
 export * from './story';
 export * from './projection-test-bed';
 export * from './campaign-stories';
