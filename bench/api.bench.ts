@@ -59,7 +59,9 @@ async function load(name: string, url: string, body: () => string, token: string
 async function main(): Promise<void> {
   const bench = await benchDatabase('copilot_bench_api');
   const port = await freePort();
-  const server = spawn(process.execPath, ['--enable-source-maps', 'dist/standalone/main.js'], {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const preload = process.env.BENCH_PRELOAD ? ['-r', process.env.BENCH_PRELOAD] : [];
+  const server = spawn(process.execPath, ['--enable-source-maps', ...profile, ...preload, 'dist/standalone/main.js'], {
     env: { ...process.env, ...secrets, DATABASE_URL: bench.url, PORT: String(port), LOG_LEVEL: 'warn', NATS_URL: '', EVENTSTORE_URL: '' },
     stdio: ['ignore', process.env.BENCH_SERVER_LOG ? 'inherit' : 'ignore', 'inherit'],
   });
@@ -102,8 +104,12 @@ async function main(): Promise<void> {
     }
     const leadIds = emails.map((email) => stableIds.lead(workspaceId, emailHash(secrets.EMAIL_HASH_SECRET, normaliseEmail(email))));
     let next = 0;
+    if (process.env.BENCH_MARK) require('node:fs').writeFileSync(process.env.BENCH_MARK, 'setup done');
 
-    const trivial = await load('trivial query { __typename }', url, () => JSON.stringify({ query: '{ __typename }' }), token);
+    // BENCH_ONLY=enroll runs only the enrollLead phase (for profiling one thing at a time).
+    const only = process.env.BENCH_ONLY;
+    const skipped = { name: 'skipped', requestsPerSecond: 1, latencyMs: { p50: 0, p99: 0 }, requests: 0, errors: 0 };
+    const trivial = only ? skipped : await load('trivial query { __typename }', url, () => JSON.stringify({ query: '{ __typename }' }), token);
     const enroll = await load(
       'enrollLead',
       url,
@@ -111,7 +117,7 @@ async function main(): Promise<void> {
       token,
     );
     const today = new Date().toISOString().slice(0, 10);
-    const dashboard = await load(
+    const dashboard = only ? skipped : await load(
       'dashboard',
       url,
       () => JSON.stringify({ query: `{ dashboard(from: "${today}", to: "${today}") { totals { enrolled emailsSent } rates { openRate } days { day enrolled } } }` }),
@@ -143,7 +149,7 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
-    const lagLeads = leadIds.slice(next, next + RATE * SECONDS);
+    const lagLeads = only ? [] : leadIds.slice(next, next + RATE * SECONDS);
     const started = performance.now();
     let sent = 0;
     const inflight = new Set<Promise<void>>();

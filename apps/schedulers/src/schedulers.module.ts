@@ -6,9 +6,10 @@ import { Kysely } from 'kysely';
 import { Pool } from 'pg';
 import { DeliveryJob } from './delivery/delivery-job';
 import { DeliveryScheduler } from './delivery/delivery.scheduler';
-import { REACTOR_COUNT, ReactorsScheduler } from './reactors/reactors.scheduler';
+import { ReactorsScheduler } from './reactors/reactors.scheduler';
 import { SchedulersSettings } from './schedulers.config';
-import { DELIVERY_QUEUE, MAIL_TRANSPORT, SCHEDULERS_DB, SCHEDULERS_POOL, SCHEDULERS_SETTINGS } from './schedulers.tokens';
+import { DELIVERY_QUEUE, MAIL_TRANSPORT, SCHEDULERS_DB, SCHEDULERS_LOCKS, SCHEDULERS_POOL, SCHEDULERS_SETTINGS } from './schedulers.tokens';
+import { LockConnection } from '@app/projections';
 import { TimersScheduler } from './timers/timers.scheduler';
 
 export function deliveryQueueSettings(settings: Pick<SchedulersSettings, 'deliveryMaxAttempts'>): WorkQueueSettings {
@@ -22,7 +23,8 @@ export function deliveryQueueSettings(settings: Pick<SchedulersSettings, 'delive
  * shared pool would starve the API and the projectors in the single-process mode.
  */
 function schedulersPoolSize(settings: SchedulersSettings): number {
-  return REACTOR_COUNT + settings.deliveryConcurrency + 3;
+  // Reactors' locks live on one connection of their own (SCHEDULERS_LOCKS).
+  return settings.deliveryConcurrency + 3;
 }
 
 /** Time-based work: step timers, reactors that turn events into commands, email delivery. */
@@ -44,6 +46,7 @@ export class SchedulersModule implements OnModuleInit, OnApplicationBootstrap, B
         { provide: SCHEDULERS_SETTINGS, useValue: settings },
         { provide: SCHEDULERS_POOL, useFactory: (config: PlatformConfig) => createPool(config.databaseUrl, schedulersPoolSize(settings)), inject: [PLATFORM_CONFIG] },
         { provide: SCHEDULERS_DB, useFactory: (pool: Pool) => createKysely<unknown>(pool), inject: [SCHEDULERS_POOL] },
+        { provide: SCHEDULERS_LOCKS, useFactory: (config: PlatformConfig) => new LockConnection(config.databaseUrl), inject: [PLATFORM_CONFIG] },
         {
           provide: DELIVERY_QUEUE,
           useFactory: (nc: NatsConnection | null): WorkQueue<DeliveryJob> =>

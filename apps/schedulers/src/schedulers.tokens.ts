@@ -6,3 +6,5 @@ export const SCHEDULERS_DB = Symbol('SCHEDULERS_DB');
 export const DELIVERY_QUEUE = Symbol('DELIVERY_QUEUE');
 /** Where messages leave the system (the local outbox for now). */
 export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');
+/** The connection holding every reactor's advisory lock. */
+export const SCHEDULERS_LOCKS = Symbol('SCHEDULERS_LOCKS');

@@ -77,8 +77,15 @@ export class EnrollmentUseCases {
     private readonly facts: Facts,
   ) {}
 
-  private run(name: string, workspaceId: string, enrollmentId: string, build: (state: EnrollmentState) => Promise<Parameters<typeof enrollmentDecider.decide>[0]>, actorId?: string) {
-    return this.runner.execute({ name, streamId: streams.enrollment(enrollmentId), decider: enrollmentDecider, tenantId: workspaceId, actorId, command: build });
+  private run(
+    name: string,
+    workspaceId: string,
+    enrollmentId: string,
+    build: (state: EnrollmentState) => Promise<Parameters<typeof enrollmentDecider.decide>[0]>,
+    actorId?: string,
+    assumeNewStream = false,
+  ) {
+    return this.runner.execute({ name, streamId: streams.enrollment(enrollmentId), decider: enrollmentDecider, tenantId: workspaceId, actorId, command: build, assumeNewStream });
   }
 
   /**
@@ -99,7 +106,7 @@ export class EnrollmentUseCases {
       workspaceId,
       enrollmentId,
       async () => {
-        const [campaign, lead] = await Promise.all([this.facts.campaign(campaignId, workspaceId), this.facts.lead(leadId, workspaceId)]);
+        const { campaign, lead } = await this.facts.campaignAndLeadStatus(campaignId, leadId, workspaceId);
         const sequence = await this.facts.sequence(campaign.state.sequenceId, workspaceId);
         return {
           type: 'EnrollLead',
@@ -115,6 +122,8 @@ export class EnrollmentUseCases {
         };
       },
       input.actorId,
+      // The id is derived from campaign and lead, so the stream is almost always new.
+      true,
     );
     return result(enrollmentId, outcome);
   }

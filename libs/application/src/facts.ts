@@ -21,6 +21,18 @@ import { EventStore, RecordedEvent } from '@app/event-store';
 
 type Active<S> = Exclude<S, { status: 'none' }>;
 
+function campaignFrom(campaignId: string, workspaceId: string, history: readonly RecordedEvent[]): { state: Active<CampaignState>; createdBy: string } {
+  const state = fold(campaignDecider, history as unknown as CampaignEvent[]);
+  if (state.status === 'none' || state.workspaceId !== workspaceId) throw new CampaignNotFound(campaignId);
+  return { state, createdBy: history[0]?.metadata.actorId ?? '' };
+}
+
+function leadFrom(leadId: string, workspaceId: string, history: readonly RecordedEvent[]): Active<LeadState> {
+  const state = fold(leadDecider, history as unknown as LeadEvent[]);
+  if (state.status === 'none' || state.workspaceId !== workspaceId) throw new LeadNotFound(leadId);
+  return state;
+}
+
 /**
  * Reads aggregates straight from their streams (never from read models) to give deciders
  * their outside facts: always current, whatever the projections' lag.
@@ -30,21 +42,26 @@ export class Facts {
 
   constructor(private readonly store: EventStore) {}
 
-  private async history(streamId: string): Promise<RecordedEvent[]> {
-    return this.store.readStream(streamId);
+  private async history(streamId: string, withholdPersonalData = false): Promise<RecordedEvent[]> {
+    return this.store.readStream(streamId, { withholdPersonalData });
   }
 
   async campaign(campaignId: string, workspaceId: string): Promise<{ state: Active<CampaignState>; createdBy: string }> {
-    const history = await this.history(streams.campaign(campaignId));
-    const state = fold(campaignDecider, history as unknown as CampaignEvent[]);
-    if (state.status === 'none' || state.workspaceId !== workspaceId) throw new CampaignNotFound(campaignId);
-    return { state, createdBy: history[0]?.metadata.actorId ?? '' };
+    return campaignFrom(campaignId, workspaceId, await this.history(streams.campaign(campaignId)));
   }
 
-  async lead(leadId: string, workspaceId: string): Promise<Active<LeadState>> {
-    const state = fold(leadDecider, (await this.history(streams.lead(leadId))) as unknown as LeadEvent[]);
-    if (state.status === 'none' || state.workspaceId !== workspaceId) throw new LeadNotFound(leadId);
-    return state;
+  /** `withPersonalData: false` when only the status matters: the lead's data stays sealed. */
+  async lead(leadId: string, workspaceId: string, options: { withPersonalData?: boolean } = {}): Promise<Active<LeadState>> {
+    return leadFrom(leadId, workspaceId, await this.history(streams.lead(leadId), options.withPersonalData === false));
+  }
+
+  /** A campaign and a lead in one read (enrolling needs both, and only the lead's status). */
+  async campaignAndLeadStatus(campaignId: string, leadId: string, workspaceId: string): Promise<{ campaign: { state: Active<CampaignState>; createdBy: string }; lead: Active<LeadState> }> {
+    const histories = await this.store.readStreams([streams.campaign(campaignId), streams.lead(leadId)], { withholdPersonalData: true });
+    return {
+      campaign: campaignFrom(campaignId, workspaceId, histories.get(streams.campaign(campaignId)) ?? []),
+      lead: leadFrom(leadId, workspaceId, histories.get(streams.lead(leadId)) ?? []),
+    };
   }
 
   /** Sequences never change once created, so they are cached. */

@@ -31,8 +31,18 @@ export class EventStore {
     return this.adapter.append(streamId, raw, expected);
   }
 
-  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return this.codec.decode(await this.adapter.readStream(streamId, options));
+  /** `withholdPersonalData`: the caller needs no personal field (no key lookup, no decryption). */
+  async readStream(streamId: string, options?: ReadStreamOptions & { withholdPersonalData?: boolean }): Promise<RecordedEvent[]> {
+    return this.codec.decode(await this.adapter.readStream(streamId, options), { withhold: options?.withholdPersonalData });
+  }
+
+  /** Several streams in one read; `withholdPersonalData` applies to all of them. */
+  async readStreams(streamIds: readonly string[], options: { withholdPersonalData?: boolean } = {}): Promise<Map<string, RecordedEvent[]>> {
+    const stored = await this.adapter.readStreams(streamIds);
+    const decoded = await this.codec.decode([...stored.values()].flat(), { withhold: options.withholdPersonalData });
+    const result = new Map<string, RecordedEvent[]>([...stored.keys()].map((id) => [id, []]));
+    for (const event of decoded) result.get(event.streamId)?.push(event);
+    return result;
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {

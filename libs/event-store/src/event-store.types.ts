@@ -69,6 +69,8 @@ export interface EventStoreAdapter {
   readonly name: string;
   append(streamId: string, events: readonly RawEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Several whole streams at once (one round trip where the store allows), forwards. */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>>;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
   /** Catch-up then live, in global order, never skipping an event that commits late. */
   subscribeAll(options?: SubscribeOptions): AsyncIterable<Batch<StoredEvent>>;

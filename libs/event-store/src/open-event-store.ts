@@ -15,9 +15,9 @@ export type OpenedEventStore = {
  * Wires an adapter to the personal-data keys (always in PostgreSQL, whatever holds the log)
  * and the codec.
  */
-export function openEventStore(options: { adapter: EventStoreAdapter; keysDatabaseUrl: string; masterKey: Buffer; keyCacheTtlMs?: number }): OpenedEventStore {
-  const keyPool = new Pool({ connectionString: options.keysDatabaseUrl, max: 4 });
-  keyPool.on('error', () => undefined);
+export function openEventStore(options: { adapter: EventStoreAdapter; keysDatabaseUrl: string; masterKey: Buffer; keyCacheTtlMs?: number; sharedPool?: Pool }): OpenedEventStore {
+  const keyPool = options.sharedPool ?? new Pool({ connectionString: options.keysDatabaseUrl, max: 4 });
+  if (!options.sharedPool) keyPool.on('error', () => undefined);
   const keys = new PostgresKeyStore(keyPool, options.masterKey, { cacheTtlMs: options.keyCacheTtlMs });
   const store = new EventStore(options.adapter, new EventCodec(keys));
   return {
@@ -25,7 +25,7 @@ export function openEventStore(options: { adapter: EventStoreAdapter; keysDataba
     keys,
     close: async () => {
       await store.close();
-      await keyPool.end();
+      if (!options.sharedPool) await keyPool.end();
     },
   };
 }
@@ -37,5 +37,6 @@ export function openPostgresEventStore(options: PostgresEventStoreOptions & { ma
     keysDatabaseUrl: options.connectionString,
     masterKey: options.masterKey,
     keyCacheTtlMs: options.keyCacheTtlMs,
+    sharedPool: options.sharedPool,
   });
 }

@@ -23,11 +23,12 @@ export type PlatformModuleOptions = {
  * EVENTSTORE_URL set: the log lives in EventStoreDB (personal-data keys and the event-id
  * registry stay in PostgreSQL); otherwise in PostgreSQL.
  */
-const openStore = async ({ config }: PlatformModuleOptions): Promise<OpenedEventStore> => {
+const openStore = async ({ config }: PlatformModuleOptions, pool: Pool): Promise<OpenedEventStore> => {
+  // The store, the keys and the read side share one pool: a process has one connection budget.
   if (config.eventStore.kind === 'eventstoredb') {
-    return openEventStoreDbEventStore({ connectionString: config.eventStore.url, keysDatabaseUrl: config.databaseUrl, masterKey: config.piiMasterKey });
+    return openEventStoreDbEventStore({ connectionString: config.eventStore.url, keysDatabaseUrl: config.databaseUrl, masterKey: config.piiMasterKey, sharedPool: pool });
   }
-  return openPostgresEventStore({ connectionString: config.databaseUrl, masterKey: config.piiMasterKey, poolSize: Math.max(4, config.databasePoolSize) });
+  return openPostgresEventStore({ connectionString: config.databaseUrl, masterKey: config.piiMasterKey, sharedPool: pool });
 };
 
 /**
@@ -57,7 +58,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
         { provide: CLOCK, useValue: systemClock },
         { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl, config.databasePoolSize) },
         { provide: KYSELY, useFactory: (pool: Pool) => createKysely(pool), inject: [PG_POOL] },
-        { provide: 'OPENED_EVENT_STORE', useFactory: () => openStore(options) },
+        { provide: 'OPENED_EVENT_STORE', useFactory: (pool: Pool) => openStore(options, pool), inject: [PG_POOL] },
         { provide: EVENT_STORE, useFactory: (opened: OpenedEventStore): EventStore => opened.store, inject: ['OPENED_EVENT_STORE'] },
         { provide: KEY_STORE, useFactory: (opened: OpenedEventStore): KeyStore => opened.keys, inject: ['OPENED_EVENT_STORE'] },
         {

@@ -5,3 +5,4 @@ export * from './projection-host';
 export * from './checkpointed-runner';
 export * from './reactor';
 export * from './reactor-runner';
+export * from './lock-connection';

@@ -2,6 +2,7 @@ import { EventStore } from '@app/event-store';
 import { ProgressBus } from '@app/messaging';
 import { Kysely } from 'kysely';
 import { Pool } from 'pg';
+import { LockConnection } from './lock-connection';
 import { Projection, ProjectionLogger } from './projection';
 import { ProjectionRunner, RunnerStatus } from './projection-runner';
 import { ProjectionTables, checkpointsOf, createProjectionSchema, dropProjectionSchema, schemaFor, switchToSchema } from './projection-schemas';
@@ -20,6 +21,8 @@ export type ProjectionHostOptions<DB> = {
    * raising an unhandled pg 'error' that ends the process.
    */
   lockPool?: Pool;
+  /** One connection for every runner's lock (preferred). */
+  locks?: LockConnection;
   standbyMs?: number;
 };
 
@@ -47,7 +50,7 @@ export class ProjectionHost<DB> {
 
   async start(): Promise<void> {
     await this.prepare();
-    const { store, db, logger, progress, batchSize, lockPool, standbyMs } = this.options;
+    const { store, db, logger, progress, batchSize, lockPool, locks, standbyMs } = this.options;
     for (const projection of this.options.projections) {
       const schema = schemaFor(projection);
       const row = (await checkpointsOf(this.db, projection.name)).find((r) => r.schemaName === schema);
@@ -61,6 +64,7 @@ export class ProjectionHost<DB> {
         progress,
         batchSize,
         lockPool,
+        locks,
         standbyMs,
         onBatch: (applied, checkpoint) => this.options.onBatch?.(projection.name, applied, checkpoint),
         onCaughtUp: building

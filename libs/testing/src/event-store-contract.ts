@@ -208,6 +208,17 @@ export function describeEventStoreContract(adapterName: string, subject: () => C
       expect(event).toMatchObject({ personalDataErased: false, data: { email: 'grace@navy.example', firstName: 'Grace', customFields: { industry: 'computing' } } });
     });
 
+    it('can read a stream without opening personal fields, for callers that do not need them', async () => {
+      const leadId = randomUUID();
+      const s = `lead-${leadId}`;
+      await store().append(s, [leadCreated(leadId, { email: 'withheld@example.com' })], 'no_stream', meta);
+      const [event] = await store().readStream(s, { withholdPersonalData: true });
+      expect(event).toMatchObject({ personalDataErased: false, personalDataWithheld: true, data: { leadId, email: ERASED, company: 'Analytical Engines' } });
+      const [opened] = await store().readStream(s);
+      expect(opened).toMatchObject({ data: { email: 'withheld@example.com' } });
+      expect(opened?.personalDataWithheld).toBeUndefined();
+    });
+
     it('reads erased personal fields as erased once the key is gone, the rest intact and the chain valid', async () => {
       const leadId = randomUUID();
       const s = `lead-${leadId}`;
@@ -252,6 +263,29 @@ export function describeEventStoreContract(adapterName: string, subject: () => C
   });
 
   describe(`${adapterName} event store: handling commands`, () => {
+    it('decides against the stream as it is when it was assumed new but exists', async () => {
+      const templateId = randomUUID();
+      const s = `template-${templateId}`;
+      const create = { type: 'CreateTemplate' as const, templateId, workspaceId: meta.tenantId, name: 'T', subject: 'S', body: 'B', category: 'OTHER' as const, now: meta.occurredAt };
+      const first = await handleCommand({ store: store(), streamId: s, decider: templateDecider, command: create, metadata: meta, assumeNewStream: true });
+      expect(first.appended?.firstRevision).toBe(0);
+      // The second decision must see the first event and refuse, not append a second creation.
+      await expect(handleCommand({ store: store(), streamId: s, decider: templateDecider, command: create, metadata: meta, assumeNewStream: true })).rejects.toThrow(/already exists/);
+      expect(await store().readStream(s)).toHaveLength(1);
+    });
+
+    it('reads several streams at once', async () => {
+      const [a, b, missing] = [`template-${randomUUID()}`, `template-${randomUUID()}`, `template-${randomUUID()}`];
+      await store().append(a, [templateCreated(randomUUID()), templateRevised(randomUUID(), 1)], 'no_stream', meta);
+      await store().append(b, [templateCreated(randomUUID())], 'no_stream', meta);
+      const histories = await store().readStreams([a, b, missing]);
+      expect([...histories.entries()].map(([id, events]) => [id, events.map((e) => e.revision)])).toEqual([
+        [a, [0, 1]],
+        [b, [0]],
+        [missing, []],
+      ]);
+    });
+
     it('loses no update when many commands hit one stream at once', async () => {
       const templateId = randomUUID();
       const s = `template-${templateId}`;

@@ -2,12 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EnrollmentUseCases, Facts } from '@app/application';
 import { EventStore } from '@app/event-store';
 import { ProgressBus, WorkQueue } from '@app/messaging';
-import { Reactor, ReactorRunner, RunnerStatus } from '@app/projections';
+import { Reactor, ReactorRunner, LockConnection, RunnerStatus } from '@app/projections';
 import { AppLogger, CommandExecutor, EVENT_STORE, LOGGER, PROGRESS_BUS, libraryLogger } from '@app/platform';
 import { Kysely } from 'kysely';
-import { Pool } from 'pg';
 import { DeliveryJob } from '../delivery/delivery-job';
-import { DELIVERY_QUEUE, SCHEDULERS_DB, SCHEDULERS_POOL } from '../schedulers.tokens';
+import { DELIVERY_QUEUE, SCHEDULERS_DB, SCHEDULERS_LOCKS } from '../schedulers.tokens';
 import { ReadModelWatermark } from '../shared/read-model-watermark';
 import { campaignCompletionReactor } from './campaign-completion.reactor';
 import { campaignLifecycleReactor } from './campaign-lifecycle.reactor';
@@ -15,9 +14,6 @@ import { deliveryDispatchReactor } from './delivery-dispatch.reactor';
 import { enrollmentStartReactor } from './enrollment-start.reactor';
 import { leadOptOutReactor } from './lead-opt-out.reactor';
 import { ReactorDependencies } from './reactor-support';
-
-/** How many reactors run: each holds one connection of the schedulers' pool for its lock. */
-export const REACTOR_COUNT = 5;
 
 /** Every reactor of the schedulers, given what they need. */
 export function schedulerReactors(deps: ReactorDependencies): Reactor[] {
@@ -39,7 +35,7 @@ export class ReactorsScheduler {
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(SCHEDULERS_DB) db: Kysely<unknown>,
-    @Inject(SCHEDULERS_POOL) lockPool: Pool,
+    @Inject(SCHEDULERS_LOCKS) private readonly locks: LockConnection,
     @Inject(PROGRESS_BUS) progress: ProgressBus,
     @Inject(DELIVERY_QUEUE) queue: WorkQueue<DeliveryJob>,
     @Inject(LOGGER) logger: AppLogger,
@@ -50,7 +46,7 @@ export class ReactorsScheduler {
     const log = logger.child({ component: 'reactors' });
     this.watermark = new ReadModelWatermark(db, store, progress);
     const reactors = schedulerReactors({ db, enrollments, facts, commands, watermark: this.watermark, queue, logger: log });
-    this.runners = reactors.map((reactor) => new ReactorRunner({ reactor, store, db, lockPool, logger: libraryLogger(log), batchSize: 200, standbyMs: 2000 }));
+    this.runners = reactors.map((reactor) => new ReactorRunner({ reactor, store, db, locks, logger: libraryLogger(log), batchSize: 200, standbyMs: 2000 }));
   }
 
   start(): void {
@@ -66,6 +62,7 @@ export class ReactorsScheduler {
     await this.running;
     this.running = null;
     this.watermark.close();
+    await this.locks.close();
   }
 
   status(): RunnerStatus[] {

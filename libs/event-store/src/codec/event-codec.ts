@@ -96,13 +96,19 @@ export class EventCodec {
     });
   }
 
-  /** Decodes a batch; keys for all its subjects are fetched in one round trip. */
-  async decode(stored: readonly StoredEvent[]): Promise<Recorded<DomainEvent>[]> {
+  /**
+   * Decodes a batch; keys for all its subjects are fetched in one round trip. With
+   * `withhold`, sealed fields are not opened at all (no key lookup, no decryption) and read
+   * as erased, with `personalDataWithheld` set: for callers that only need the rest.
+   */
+  async decode(stored: readonly StoredEvent[], options: { withhold?: boolean } = {}): Promise<Recorded<DomainEvent>[]> {
     const parsed = stored.map((event) => ({ event, data: JSON.parse(event.data) as JsonObject, metadata: JSON.parse(event.metadata) as JsonObject }));
-    const subjects = parsed.flatMap(({ data }) => {
-      const block = sealedBlockOf(data);
-      return block?.sealed ? [block.subject] : [];
-    });
+    const subjects = options.withhold
+      ? []
+      : parsed.flatMap(({ data }) => {
+          const block = sealedBlockOf(data);
+          return block?.sealed ? [block.subject] : [];
+        });
     const keys = subjects.length ? await this.keys.keysForReading(subjects) : new Map<string, DataKey>();
 
     return parsed.map(({ event, data, metadata }) => {
@@ -140,7 +146,8 @@ export class EventCodec {
         position: event.position,
         data: upcast.data,
         metadata: { ...(metadata as Omit<EventMetadata, 'prevHash' | 'hash'>), prevHash: event.prevHash, hash: event.hash },
-        personalDataErased: erased,
+        personalDataErased: erased && !options.withhold,
+        ...(options.withhold && block ? { personalDataWithheld: true } : {}),
       };
       return recorded as Recorded<DomainEvent>;
     });

@@ -27,6 +27,12 @@ export type HandleCommandOptions<C, E extends DomainEvent, S> = {
   maxAttempts?: number;
   /** Stable ids for the produced events, so a retried request appends idempotently. */
   eventIds?: (events: E[]) => string[];
+  /**
+   * The stream is expected not to exist (its id is derived from what creates it): decide
+   * against the initial state and append with no_stream, saving the read; if the stream does
+   * exist after all, fall back to reading it and deciding again.
+   */
+  assumeNewStream?: boolean;
 };
 
 const isBuilder = <C, S>(command: unknown): command is (state: S, history: readonly RecordedEvent[]) => C | Promise<C> => typeof command === 'function';
@@ -37,8 +43,9 @@ const isBuilder = <C, S>(command: unknown): command is (state: S, history: reado
  */
 export async function handleCommand<C, E extends DomainEvent, S>(options: HandleCommandOptions<C, E, S>): Promise<CommandOutcome<E, S>> {
   const maxAttempts = options.maxAttempts ?? 8;
+  let assumeNew = options.assumeNewStream === true;
   for (let attempt = 1; ; attempt++) {
-    const history = await options.store.readStream(options.streamId);
+    const history = assumeNew ? [] : await options.store.readStream(options.streamId);
     // The stream holds only this decider's events: that is what the stream name promises.
     const state = fold(options.decider, history as unknown as E[]);
     const command = isBuilder<C, S>(options.command) ? await options.command(state, history) : options.command;
@@ -57,6 +64,10 @@ export async function handleCommand<C, E extends DomainEvent, S>(options: Handle
       const after = events.reduce(options.decider.evolve, state);
       return { events, state: after, appended };
     } catch (error) {
+      if (assumeNew && error instanceof WrongExpectedVersion) {
+        assumeNew = false;
+        continue;
+      }
       if (!(error instanceof WrongExpectedVersion) || attempt >= maxAttempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }

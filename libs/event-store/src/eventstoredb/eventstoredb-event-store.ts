@@ -241,6 +241,13 @@ export class EventStoreDbEventStore implements EventStoreAdapter {
     return this.withRetry(() => this.readStreamOnce(streamId, options));
   }
 
+  /** EventStoreDB reads one stream per call: the reads go out together. */
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const unique = [...new Set(streamIds)];
+    const histories = await Promise.all(unique.map((id) => this.readStream(id)));
+    return new Map(unique.map((id, i) => [id, histories[i] as StoredEvent[]]));
+  }
+
   private async readStreamOnce(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
     const backwards = options.direction === 'backwards';
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;

@@ -8,6 +8,8 @@ export type OpenEventStoreDbOptions = Omit<EventStoreDbEventStoreOptions, 'event
   keysDatabaseUrl: string;
   masterKey: Buffer;
   keyCacheTtlMs?: number;
+  /** A pool of the keys database shared with the rest of the process (not closed here). */
+  sharedPool?: Pool;
 };
 
 /**
@@ -15,17 +17,17 @@ export type OpenEventStoreDbOptions = Omit<EventStoreDbEventStoreOptions, 'event
  * in PostgreSQL (migrated with `migrateEventStore`).
  */
 export function openEventStoreDbEventStore(options: OpenEventStoreDbOptions): OpenedEventStore & { adapter: EventStoreDbEventStore } {
-  const { keysDatabaseUrl, masterKey, keyCacheTtlMs, ...adapterOptions } = options;
-  const idPool = new Pool({ connectionString: keysDatabaseUrl, max: 4 });
-  idPool.on('error', () => undefined);
+  const { keysDatabaseUrl, masterKey, keyCacheTtlMs, sharedPool, ...adapterOptions } = options;
+  const idPool = sharedPool ?? new Pool({ connectionString: keysDatabaseUrl, max: 4 });
+  if (!sharedPool) idPool.on('error', () => undefined);
   const adapter = new EventStoreDbEventStore({ ...adapterOptions, eventIds: new PostgresEventIdRegistry(idPool) });
-  const opened = openEventStore({ adapter, keysDatabaseUrl, masterKey, keyCacheTtlMs });
+  const opened = openEventStore({ adapter, keysDatabaseUrl, masterKey, keyCacheTtlMs, sharedPool });
   return {
     ...opened,
     adapter,
     close: async () => {
       await opened.close();
-      await idPool.end();
+      if (!sharedPool) await idPool.end();
     },
   };
 }

@@ -1,4 +1,10 @@
 import { Client, Pool } from 'pg';
+import { EventFilter } from '../event-store.types';
+
+type Waiter = { wake: () => void; types: ReadonlySet<string> | null };
+
+/** NOTIFY payloads are limited to 8000 bytes; past that, a wake-up simply names no types. */
+const MAX_PAYLOAD = 7000;
 
 /**
  * Wakes subscribers when events are appended.
@@ -11,11 +17,16 @@ import { Client, Pool } from 'pg';
  * an append commits, local waiters are woken at once and one NOTIFY goes out for any number
  * of appends made while the previous one was in flight. It is sent with synchronous_commit
  * off: a wake-up lost in a crash costs one poll interval, never an event.
+ *
+ * Wake-ups name the event types appended: a subscription filtered on other types sleeps on
+ * (a process runs a dozen projections and reactors, and most appends concern few of them).
+ * Unknown types (an over-long payload, an old notifier) wake everyone.
  */
 export class AppendNotifier {
   private client: Client | null = null;
   private connecting: Promise<void> | null = null;
-  private waiters = new Set<() => void>();
+  private waiters = new Set<Waiter>();
+  private pendingTypes = new Set<string>();
   private closed = false;
   private retryTimer: NodeJS.Timeout | null = null;
 
@@ -27,9 +38,11 @@ export class AppendNotifier {
     private readonly pool: Pool,
   ) {}
 
-  announce(): void {
-    this.wakeAll();
+  /** Events of these types were just committed. */
+  announce(types: readonly string[]): void {
+    this.wake(types);
     if (this.closed) return;
+    for (const type of types) this.pendingTypes.add(type);
     if (this.announcing) {
       this.pendingAnnounce = true;
       return;
@@ -38,8 +51,10 @@ export class AppendNotifier {
     void (async () => {
       do {
         this.pendingAnnounce = false;
+        const payload = JSON.stringify([...this.pendingTypes]);
+        this.pendingTypes.clear();
         try {
-          await this.pool.query("begin; set local synchronous_commit = off; select pg_notify('es_appended', ''); commit;");
+          await this.pool.query(`begin; set local synchronous_commit = off; select pg_notify('es_appended', ${literal(payload.length > MAX_PAYLOAD ? '' : payload)}); commit;`);
         } catch {
           // Subscribers poll; a missed wake-up only delays them.
         }
@@ -48,26 +63,38 @@ export class AppendNotifier {
     })();
   }
 
-  /** Resolves at the next notification (or never, when the caller's poll timeout wins). */
-  next(): { promise: Promise<void>; cancel: () => void } {
+  /**
+   * Resolves at the next notification of an append that may match `filter` (or never, when
+   * the caller's poll timeout wins).
+   */
+  next(filter?: EventFilter): { promise: Promise<void>; cancel: () => void } {
     void this.ensureListening();
     let wake!: () => void;
     const promise = new Promise<void>((resolve) => (wake = resolve));
-    this.waiters.add(wake);
-    return { promise, cancel: () => this.waiters.delete(wake) };
+    // Only a filter on types can be matched against a wake-up; stream prefixes always wake.
+    const waiter: Waiter = { wake, types: filter?.types && !filter.streamPrefixes ? new Set(filter.types) : null };
+    this.waiters.add(waiter);
+    return { promise, cancel: () => this.waiters.delete(waiter) };
+  }
+
+  /** Wakes the waiters that may care; `types` null or empty means "unknown": everyone. */
+  private wake(types: readonly string[] | null): void {
+    for (const waiter of [...this.waiters]) {
+      if (types && types.length && waiter.types && !types.some((t) => waiter.types?.has(t))) continue;
+      this.waiters.delete(waiter);
+      waiter.wake();
+    }
   }
 
   private wakeAll(): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const wake of waiters) wake();
+    this.wake(null);
   }
 
   private ensureListening(): Promise<void> {
     if (this.closed || this.client) return Promise.resolve();
     this.connecting ??= (async () => {
       const client = new Client({ connectionString: this.connectionString });
-      client.on('notification', () => this.wakeAll());
+      client.on('notification', (message) => this.wake(typesOf(message.payload)));
       client.on('error', () => this.reset(client));
       client.on('end', () => this.reset(client));
       try {
@@ -112,4 +139,19 @@ export class AppendNotifier {
       await client.end().catch(() => undefined);
     }
   }
+}
+
+function typesOf(payload: string | undefined): string[] | null {
+  if (!payload) return null;
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    return Array.isArray(parsed) && parsed.every((t) => typeof t === 'string') ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A SQL string literal (the payload is JSON of type names; quotes are doubled anyway). */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }

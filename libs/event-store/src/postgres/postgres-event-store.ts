@@ -23,6 +23,8 @@ export type PostgresEventStoreOptions = {
   pollIntervalMs?: number;
   /** Extra pg pool settings (statement timeouts and the like). */
   pool?: Omit<PoolConfig, 'connectionString' | 'max'>;
+  /** Use this pool (shared with the rest of the process) instead of opening one; it is not closed here. */
+  sharedPool?: Pool;
 };
 
 type EventRow = {
@@ -69,13 +71,15 @@ type Page = { events: StoredEvent[]; scanned: number; checkpoint: string | null 
 export class PostgresEventStore implements EventStoreAdapter {
   readonly name = 'postgres';
   private readonly pool: Pool;
+  private readonly ownsPool: boolean;
   private readonly notifier: AppendNotifier;
   private readonly pollIntervalMs: number;
 
   constructor(options: PostgresEventStoreOptions) {
-    this.pool = new Pool({ ...options.pool, connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    this.ownsPool = !options.sharedPool;
+    this.pool = options.sharedPool ?? new Pool({ ...options.pool, connectionString: options.connectionString, max: options.poolSize ?? 10 });
     // An idle client that errors (server restart) must not crash the process; the next query reconnects.
-    this.pool.on('error', () => undefined);
+    if (this.ownsPool) this.pool.on('error', () => undefined);
     this.notifier = new AppendNotifier(options.connectionString, this.pool);
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
   }
@@ -105,7 +109,7 @@ export class PostgresEventStore implements EventStoreAdapter {
         );
         const row = rows[0];
         if (!row) throw new Error('es_append returned nothing');
-        this.notifier.announce();
+        this.notifier.announce([...new Set(events.map((e) => e.type))]);
         return {
           streamId,
           firstRevision: Number(row.first_revision),
@@ -163,6 +167,18 @@ export class PostgresEventStore implements EventStoreAdapter {
     return rows.map(toStored);
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const result = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
+    if (!streamIds.length) return result;
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${columns}, e.data::text as data, e.metadata::text as metadata, true as matched
+       from es_events e where e.stream_id = any($1::text[]) order by e.stream_id, e.revision`,
+      [[...new Set(streamIds)]],
+    );
+    for (const row of rows) result.get(row.stream_id)?.push(toStored(row));
+    return result;
+  }
+
   /** One page of the log in global order: up to `limit` rows scanned, those matching the filter returned. */
   private async readPage(from: string | null | undefined, limit: number, filter: EventFilter | undefined, backwards: boolean): Promise<Page> {
     // Only events below the horizon are final: no appender still running can commit under it.
@@ -202,10 +218,29 @@ export class PostgresEventStore implements EventStoreAdapter {
     };
   }
 
-  /** The smallest xid an appender still running may hold: events below it are final. */
+  private horizonCache: { value: string; at: number } | null = null;
+  private horizonInFlight: Promise<string> | null = null;
+
+  /**
+   * The smallest xid an appender still running may hold: events below it are final. Many
+   * subscriptions of one process wake together, so a horizon a few milliseconds old is shared:
+   * it can only be lower than a fresh one, and whatever was below it then is committed now.
+   */
   private async horizon(): Promise<string> {
-    const { rows } = await this.pool.query<{ horizon: string }>('select es_horizon()::text as horizon');
-    return (rows[0] as { horizon: string }).horizon;
+    const cached = this.horizonCache;
+    if (cached && performance.now() - cached.at < 3) return cached.value;
+    this.horizonInFlight ??= (async () => {
+      try {
+        const at = performance.now();
+        const { rows } = await this.pool.query<{ horizon: string }>('select es_horizon()::text as horizon');
+        const value = (rows[0] as { horizon: string }).horizon;
+        this.horizonCache = { value, at };
+        return value;
+      } finally {
+        this.horizonInFlight = null;
+      }
+    })();
+    return this.horizonInFlight;
   }
 
   /**
@@ -252,7 +287,7 @@ export class PostgresEventStore implements EventStoreAdapter {
     while (!signal?.aborted) {
       // Listen before reading, and keep listening while the consumer works on the batch: an
       // append made meanwhile must wake us, not wait for the next poll.
-      const wake = this.notifier.next();
+      const wake = this.notifier.next(options.filter);
       let page: Page;
       try {
         page = await this.readPage(checkpoint, batchSize, options.filter, false);
@@ -301,7 +336,7 @@ export class PostgresEventStore implements EventStoreAdapter {
 
   async close(): Promise<void> {
     await this.notifier.close();
-    await this.pool.end();
+    if (this.ownsPool) await this.pool.end();
   }
 }
 

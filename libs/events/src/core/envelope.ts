@@ -28,6 +28,8 @@ export type EnvelopeFields = {
   metadata: EventMetadata;
   /** True when the subject's key is gone and the personal fields read as erased. */
   personalDataErased: boolean;
+  /** True when the reader asked not to open personal fields (they read as erased, but exist). */
+  personalDataWithheld?: boolean;
 };
 
 /** A stored event as read back: `{ type, data }` plus its envelope; narrows on `type`. */

@@ -70,8 +70,9 @@ export class ProjectionWatermarks implements OnModuleInit, OnModuleDestroy {
     if (!position || projections.length === 0 || this.passed(projections, position)) return true;
     const deadline = Date.now() + this.settings.readYourWritesTimeoutMs;
     const notified = new Promise<boolean>((resolve) => this.waiters.add({ projections, position, resolve }));
-    // Poll the stored checkpoints as well, slowly: notices are the fast path.
-    for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
+    // Notices are the fast path; the stored checkpoints are read only as a fallback, for a
+    // notice lost on the way (NATS is at-most-once), so not often: under load every query counts.
+    for (let delay = 200; Date.now() < deadline; delay = Math.min(delay * 2, 500)) {
       const woke = await Promise.race([notified, new Promise<false>((resolve) => setTimeout(() => resolve(false), delay))]);
       if (woke || this.passed(projections, position)) return true;
       await this.refreshFromCheckpoints(projections).catch(() => undefined);
