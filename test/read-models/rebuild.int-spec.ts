@@ -1,7 +1,7 @@
 import { OpenedEventStore, openPostgresEventStore } from '@app/event-store';
-import { Projection, ProjectionHost, checkpointsOf, defineProjection, dropProjectionSchema } from '@app/projections';
+import { Projection, ProjectionHost, defineProjection } from '@app/projections';
 import { DB } from '@app/read-store';
-import { HOUR, TEST_MASTER_KEY, readModelDb, recordingLogger, springCampaign, useTestDatabase, waitFor } from '@app/testing';
+import { HOUR, TEST_MASTER_KEY, dropProjections, readModelChecksums, readModelDb, recordingLogger, springCampaign, useTestDatabase, waitForProjectionsAtHead } from '@app/testing';
 import { Kysely, sql } from 'kysely';
 import { Pool } from 'pg';
 import { projections } from '../../apps/projectors/src/index';
@@ -24,18 +24,8 @@ afterAll(async () => {
   await lockPool.end();
 });
 
-type Checksums = Record<string, { rows: number; md5: string }>;
-
-/** Every table of every projection, through its public view: row count and a digest of its rows in order. */
-async function checksums(of: readonly Projection<DB>[] | readonly Projection<unknown>[]): Promise<Checksums> {
-  const out: Checksums = {};
-  for (const table of of.flatMap((p) => p.tables)) {
-    const { rows } = await sql<{ rows: number; md5: string }>`
-      select count(*)::int as rows, md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as md5 from ${sql.id('public', table)} t`.execute(db);
-    out[table] = rows[0] as { rows: number; md5: string };
-  }
-  return out;
-}
+/** Every table of the given projections: row count and digest. */
+const checksums = (of: readonly Pick<Projection, 'tables'>[]) => readModelChecksums(db, of);
 
 /** Runs the projections live until each has reached the head of the log, then stops them. */
 async function runToHead(of: readonly Projection<unknown>[], batchSize: number): Promise<ProjectionHost<unknown>> {
@@ -44,24 +34,8 @@ async function runToHead(of: readonly Projection<unknown>[], batchSize: number):
   return host;
 }
 
-async function waitForHead(host: ProjectionHost<unknown>): Promise<void> {
-  const head = await opened.store.headPosition();
-  if (!head) return;
-  await waitFor(() => host.status().every((s) => s.checkpoint !== null && opened.store.comparePositions(s.checkpoint, head) >= 0), {
-    timeoutMs: 30_000,
-    message: 'the projections never reached the head of the log',
-  });
-}
-
-/** Forgets every version of every projection: schemas, views, checkpoints. */
-async function dropEverything(of: readonly Projection<unknown>[]): Promise<void> {
-  for (const projection of of) {
-    for (const row of await checkpointsOf(db, projection.name)) await dropProjectionSchema(db, row.schemaName);
-  }
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from information_schema.views where table_schema = 'public' and table_name = any(${of.flatMap((p) => p.tables)})`.execute(db);
-  expect(rows[0]?.n).toBe(0);
-}
+const waitForHead = (host: ProjectionHost<unknown>) => waitForProjectionsAtHead(opened.store, host);
+const dropEverything = (of: readonly Projection<unknown>[]) => dropProjections(db, of);
 
 const all = projections as unknown as readonly Projection<unknown>[];
 

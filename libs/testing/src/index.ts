@@ -12,3 +12,4 @@ export * from './projection-test-bed';
 export * from './campaign-stories';
 export * from './sequence-story';
 export * from './runner/ledger-projection';
+export * from './read-model-checks';
