@@ -48,17 +48,17 @@ async function main(): Promise<void> {
     recorded_at timestamptz not null default now())`);
   const sample = (await store.codec.encode([{ ...revised(randomUUID(), 1), id: randomUUID() }], meta))[0]!;
   const rawPool = new Pool({ connectionString: bench.url, max: WRITERS });
-  const raw = await timedLoad(WRITERS, SECONDS, async (w, i) => {
-    await rawPool.query(
-      'insert into raw_events (event_id, stream_id, revision, type, version, data, metadata, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [randomUUID(), `template-${streamFor(w, i)}`, i, sample.type, sample.version, sample.data, sample.metadata, FAKE_HASH, FAKE_HASH],
-    );
-    return 1;
-  });
-  await rawPool.end();
+  const rawLoad = (seconds: number) =>
+    timedLoad(WRITERS, seconds, async (w, i) => {
+      await rawPool.query(
+        'insert into raw_events (event_id, stream_id, revision, type, version, data, metadata, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [randomUUID(), `template-${streamFor(w, i)}`, i, sample.type, sample.version, sample.data, sample.metadata, FAKE_HASH, FAKE_HASH],
+      );
+      return 1;
+    });
 
-  const appendLoad = (perAppend: number) =>
-    timedLoad(WRITERS, SECONDS, async (w, i) => {
+  const appendLoad = (perAppend: number, seconds: number) =>
+    timedLoad(WRITERS, seconds, async (w, i) => {
       const id = streamFor(w, i);
       const current = revisions.get(id) ?? -1;
       const events = Array.from({ length: perAppend }, (_, k) => revised(id, current + 2 + k));
@@ -66,8 +66,29 @@ async function main(): Promise<void> {
       revisions.set(id, result.nextExpectedRevision);
       return perAppend;
     });
-  const single = await appendLoad(1);
-  const batch = await appendLoad(10);
+
+  // Same conditions for every phase: each starts right after a checkpoint, and the floor and
+  // the store alternate over two rounds so neither always runs on a fresher database.
+  const settle = () => bench.pool.query('checkpoint');
+  const rounds: { raw: Awaited<ReturnType<typeof timedLoad>>; single: Awaited<ReturnType<typeof timedLoad>> }[] = [];
+  for (let round = 0; round < 2; round++) {
+    await settle();
+    const raw = await rawLoad(SECONDS / 2);
+    await settle();
+    const single = await appendLoad(1, SECONDS / 2);
+    rounds.push({ raw, single });
+  }
+  await rawPool.end();
+  await settle();
+  const batch = await appendLoad(10, SECONDS);
+  const combine = (parts: Awaited<ReturnType<typeof timedLoad>>[]) => ({
+    operations: parts.reduce((n, p) => n + p.operations, 0),
+    events: parts.reduce((n, p) => n + p.events, 0),
+    seconds: parts.reduce((n, p) => n + p.seconds, 0),
+    latencies: parts.flatMap((p) => p.latencies),
+  });
+  const raw = combine(rounds.map((r) => r.raw));
+  const single = combine(rounds.map((r) => r.single));
 
   const summary = (r: Awaited<ReturnType<typeof timedLoad>>) => ({
     eventsPerSecond: Math.round(r.events / r.seconds),

@@ -91,20 +91,22 @@ export class PostgresEventStore implements EventStoreAdapter {
       throw new Error(`expected revision must be a whole number >= 0, or no_stream, stream_exists or any (got ${expected})`);
     }
     const mode = typeof expected === 'number' ? 'exact' : expected;
+    const single = events.length === 1;
+    const only = events[0] as RawEvent;
     const params = [
       streamId,
       mode,
       typeof expected === 'number' ? expected : null,
-      events.map((e) => e.id),
-      events.map((e) => e.type),
-      events.map((e) => e.version),
-      events.map((e) => e.data),
-      events.map((e) => e.metadata),
+      ...(single
+        ? [only.id, only.type, only.version, only.data, only.metadata]
+        : [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.version), events.map((e) => e.data), events.map((e) => e.metadata)]),
     ];
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await this.pool.query<{ first_revision: string; last_revision: string; last_position: string; tx: string }>(
-          'select * from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])',
+          single
+            ? 'select * from es_append_one($1, $2, $3, $4::uuid, $5, $6::int, $7, $8)'
+            : 'select * from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])',
           params,
         );
         const row = rows[0];
@@ -120,7 +122,7 @@ export class PostgresEventStore implements EventStoreAdapter {
       } catch (error) {
         const pgError = error as { code?: string; detail?: string; constraint?: string };
         const conflict = pgError.code === 'ES409' || (pgError.code === '23505' && pgError.constraint === 'es_events_stream_id_revision_key');
-        const idTaken = pgError.code === '23505' && pgError.constraint === 'es_events_event_id_key';
+        const idTaken = pgError.code === '23505' && pgError.constraint === 'es_events_pkey';
         if (!conflict && !idTaken) throw error;
         // An exact retry of an append that already succeeded is done, not an error.
         const earlier = await this.findAppended(streamId, events);
