@@ -26,6 +26,14 @@ export class LockConnection {
   private lostListeners = new Set<() => void>();
   private probedAt = Number.NEGATIVE_INFINITY;
   private closed = false;
+  /** One query at a time on the shared client (pg deprecates overlapping queries on a client). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   constructor(private readonly connectionString: string) {}
 
@@ -68,7 +76,7 @@ export class LockConnection {
       tryLock: async () => {
         if (this.closed || this.held.has(key)) return false;
         const client = await this.connection();
-        const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [key]);
+        const { rows } = await this.serial(() => client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [key]));
         if (rows[0]?.ok !== true) return false;
         this.held.add(key);
         mine = client;
@@ -78,7 +86,7 @@ export class LockConnection {
         const client = this.client;
         if (!mine || client !== mine) return false;
         if (performance.now() - this.probedAt < PROBE_INTERVAL_MS) return true;
-        const ok = await client.query('select 1').then(
+        const ok = await this.serial(() => client.query('select 1')).then(
           () => true,
           () => false,
         );
@@ -89,7 +97,7 @@ export class LockConnection {
         const client = mine;
         mine = null;
         if (!client || this.client !== client || !this.held.delete(key)) return;
-        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+        await this.serial(() => client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key])).catch(() => undefined);
       },
       onLost: (listener) => {
         this.lostListeners.add(listener);
