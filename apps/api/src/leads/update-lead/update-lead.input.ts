@@ -1,10 +1,11 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { CustomFieldInput } from '../queries/lead.model';
+import { LeadProfileInput } from '../lead-profile.input';
 
 @InputType({ description: 'Only the fields given change; null clears an optional field' })
-export class UpdateLeadInput {
+export class UpdateLeadInput extends LeadProfileInput {
   @Field(() => ID)
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
@@ -15,36 +16,6 @@ export class UpdateLeadInput {
   @IsEmail({}, { message: 'email must be a valid email address (it cannot be cleared)' })
   @MaxLength(254)
   email?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  firstName?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  lastName?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  company?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  title?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  timezone?: string | null;
 
   @Field(() => [CustomFieldInput], { nullable: true, description: 'Replaces every custom field; [] removes them all' })
   @ValidateIf((input: UpdateLeadInput) => input.customFields !== undefined)
