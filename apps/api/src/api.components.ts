@@ -55,8 +55,17 @@ import { TrackingTokens } from './tracking/tracking-token';
 import { TrackingController } from './tracking/tracking.controller';
 import { UnsubscribeController } from './tracking/unsubscribe.controller';
 
-/** Every GraphQL resolver: the schema is built from exactly these (and schema.graphql printed from them). */
-export const resolvers = [
+import { Type } from '@nestjs/common';
+
+/** What one feature of the API contributes; features register in `features` below. */
+export type ApiComponents = {
+  resolvers: readonly Type[];
+  handlers: readonly Type[];
+  queries: readonly Type[];
+  controllers: readonly Type[];
+};
+
+const coreResolvers = [
   AuthResolver,
   TemplatesResolver,
   CreateTemplateResolver,
@@ -83,8 +92,7 @@ export const resolvers = [
   DashboardResolver,
 ];
 
-/** CommandBus handlers: every mutation and tracking hit is one of these commands. */
-export const handlers = [
+const coreHandlers = [
   RegisterHandler,
   LoginHandler,
   RefreshTokenHandler,
@@ -106,8 +114,23 @@ export const handlers = [
   RecordBounceHandler,
 ];
 
-/** Read-model readers and small services. */
-export const queries = [MembershipQuery, TemplatesQuery, SequencesQuery, CampaignsQuery, LeadsQuery, EnrollmentsQuery, EmailsQuery, DashboardQuery, EmailRefs, TrackingTokens];
+const coreQueries = [MembershipQuery, TemplatesQuery, SequencesQuery, CampaignsQuery, LeadsQuery, EnrollmentsQuery, EmailsQuery, DashboardQuery, EmailRefs, TrackingTokens];
 
+const coreControllers = [TrackingController, UnsubscribeController, ImportLeadsController];
+
+const core: ApiComponents = { resolvers: coreResolvers, handlers: coreHandlers, queries: coreQueries, controllers: coreControllers };
+
+/**
+ * Every feature of the API. A new feature keeps its own `<feature>.components.ts` next to its
+ * code and adds one line here.
+ */
+const features: readonly ApiComponents[] = [core];
+
+/** Every GraphQL resolver: the schema is built from exactly these (and schema.graphql printed from them). */
+export const resolvers = features.flatMap((f) => f.resolvers);
+/** CommandBus handlers: every mutation and tracking hit is one of these commands. */
+export const handlers = features.flatMap((f) => f.handlers);
+/** Read-model readers and small services. */
+export const queries = features.flatMap((f) => f.queries);
 /** Plain HTTP routes: tracking, one-click unsubscribe, CSV import. */
-export const controllers = [TrackingController, UnsubscribeController, ImportLeadsController];
+export const controllers = features.flatMap((f) => f.controllers);
