@@ -3,20 +3,16 @@ import {
   AllStreamResolvedEvent,
   AllStreamSubscription,
   BACKWARDS,
-  CancelledError,
-  DeadlineExceededError,
   END,
   EventData,
   EventStoreDBClient,
   FORWARDS,
   Filter,
   NO_STREAM,
-  NotLeaderError,
   Position,
   ResolvedEvent,
   START,
   StreamNotFoundError,
-  UnavailableError,
   WrongExpectedVersionError,
   eventTypeFilter,
   excludeSystemEvents,
@@ -38,6 +34,7 @@ import {
 } from '../event-store.types';
 import { canonicalJson, chainHash } from '../hash-chain';
 import { EventIdClaim, EventIdRegistry } from './event-id-registry';
+import { isTransientEsdbError } from './eventstoredb-errors';
 import { EsdbPosition, compareEsdbPositions, esdbOrderKey, formatEsdbPosition, parseEsdbPosition } from './eventstoredb-positions';
 
 export type EventStoreDbEventStoreOptions = {
@@ -83,9 +80,6 @@ function matchesFilter(filter: EventFilter | undefined, event: { streamId: strin
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function isTransient(error: unknown): boolean {
-  return error instanceof UnavailableError || error instanceof NotLeaderError || error instanceof CancelledError || error instanceof DeadlineExceededError;
-}
 
 /** The stream's revision the server reported, -1 for "no stream". */
 const currentRevisionOf = (error: WrongExpectedVersionError) => (typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : -1);
@@ -182,7 +176,7 @@ export class EventStoreDbEventStore implements EventStoreAdapter {
         try {
           await this.client.appendToStream(streamId, toWrite, { expectedRevision: head === -1 ? NO_STREAM : BigInt(head) });
         } catch (error) {
-          if (isTransient(error)) mayHaveWritten = true;
+          if (isTransientEsdbError(error)) mayHaveWritten = true;
           throw error;
         }
         // Landed: should the read below fail and this loop run again, it must find these events.
@@ -201,7 +195,7 @@ export class EventStoreDbEventStore implements EventStoreAdapter {
           if (++conflicts <= MAX_CONFLICT_RETRIES) continue;
           throw new WrongExpectedVersion(streamId, expected, currentRevisionOf(error));
         }
-        if (isTransient(error) && ++failures < this.retry.attempts) {
+        if (isTransientEsdbError(error) && ++failures < this.retry.attempts) {
           await pause(this.backoff(failures));
           continue;
         }
@@ -413,7 +407,7 @@ export class EventStoreDbEventStore implements EventStoreAdapter {
       try {
         return await work();
       } catch (error) {
-        if (!isTransient(error) || ++failures >= this.retry.attempts) throw error;
+        if (!isTransientEsdbError(error) || ++failures >= this.retry.attempts) throw error;
         await pause(this.backoff(failures));
       }
     }
