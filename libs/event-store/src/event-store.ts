@@ -1,7 +1,7 @@
 import { DomainEvent, Recorded, WriteMetadata } from '@app/events';
 import { v7 as uuidv7 } from 'uuid';
 import { EventCodec, NewEvent } from './codec/event-codec';
-import { AppendResult, Batch, EventStoreAdapter, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.types';
+import { AppendResult, Batch, EventStoreAdapter, ExpectedRevision, ReadAllOptions, ReadStreamOptions, StoredEvent, SubscribeOptions } from './event-store.types';
 
 export type RecordedEvent = Recorded<DomainEvent>;
 
@@ -43,6 +43,40 @@ export class EventStore {
     const result = new Map<string, RecordedEvent[]>([...stored.keys()].map((id) => [id, []]));
     for (const event of decoded) result.get(event.streamId)?.push(event);
     return result;
+  }
+
+  /**
+   * Events by id (the ones that exist), in log order. Stores that cannot look events up by id
+   * get `where` (stream and revision of each) and read those ranges of their streams instead.
+   */
+  async readEvents(
+    events: readonly { id: string; streamId: string; revision: number }[],
+    options: { withholdPersonalData?: boolean; concurrency?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    let stored: StoredEvent[];
+    if (this.adapter.readEvents) {
+      stored = await this.adapter.readEvents(events.map((e) => e.id));
+    } else {
+      const ranges = new Map<string, { from: number; to: number }>();
+      for (const e of events) {
+        const range = ranges.get(e.streamId);
+        ranges.set(e.streamId, range ? { from: Math.min(range.from, e.revision), to: Math.max(range.to, e.revision) } : { from: e.revision, to: e.revision });
+      }
+      const wanted = new Set(events.map((e) => e.id.toLowerCase()));
+      const queue = [...ranges];
+      const found: StoredEvent[] = [];
+      await Promise.all(
+        Array.from({ length: Math.min(options.concurrency ?? 8, queue.length) }, async () => {
+          for (let next = queue.shift(); next; next = queue.shift()) {
+            const [streamId, range] = next;
+            const page = await this.adapter.readStream(streamId, { fromRevision: range.from, limit: range.to - range.from + 1 });
+            found.push(...page.filter((e) => wanted.has(e.id.toLowerCase())));
+          }
+        }),
+      );
+      stored = found.sort((a, b) => this.adapter.comparePositions(a.position, b.position));
+    }
+    return this.codec.decode(stored, { withhold: options.withholdPersonalData });
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -76,6 +76,13 @@ export interface EventStoreAdapter {
   subscribeAll(options?: SubscribeOptions): AsyncIterable<Batch<StoredEvent>>;
   /** Position of the newest event a reader can see now (null for an empty log). */
   headPosition(): Promise<string | null>;
+  /**
+   * How many events follow `from` (matching the filter), when the store can count without
+   * reading them (PostgreSQL). Progress bars and "events behind" use it; optional.
+   */
+  countEvents?(options: { from?: string | null; filter?: EventFilter }): Promise<number>;
+  /** Events by id, in log order, when the store can look them up directly (PostgreSQL); optional. */
+  readEvents?(eventIds: readonly string[]): Promise<StoredEvent[]>;
   comparePositions(a: string, b: string): number;
   /**
    * A number that orders positions like `comparePositions`, for storing next to read-model

@@ -17,3 +17,7 @@ export * from './subscription/resubscribing';
 export * from './migration/copy-checkpoint';
 export * from './migration/copy-event-store';
 export * from './migration/copy-progress-reporter';
+export * from './verification/merkle';
+export * from './verification/log-verification';
+export * from './personal-data/erasure-watcher';
+export * from './verification/workspace-audit';

@@ -30,8 +30,14 @@ function sealedBlockOf(data: JsonObject): SealedBlock | null {
   return { subject: block.subject, fields, erased: block.erased === true ? true : undefined, sealed: typeof block.sealed === 'string' ? block.sealed : undefined };
 }
 
-function subjectOf(spec: PersonalDataSpec, data: JsonObject, type: string): string {
+/**
+ * The subject whose key seals an event's personal fields. Null when the event has none: the
+ * data passed its schema, so the schema lets the subject be absent (an AI draft that is about
+ * no lead), and then there is no one to seal for.
+ */
+function subjectOf(spec: PersonalDataSpec, data: JsonObject, type: string): string | null {
   const subject = data[spec.subjectField];
+  if (subject === undefined) return null;
   if (typeof subject !== 'string' || !subject) throw new Error(`${type}: personal data needs a ${spec.subjectField}`);
   return subject;
 }
@@ -72,14 +78,17 @@ export class EventCodec {
       const data = validateEventData(event.type, event.data) as JsonObject;
       return { event, definition, data };
     });
-    const subjects = validated.flatMap(({ definition, data, event }) => (definition.personal ? [subjectOf(definition.personal, data, event.type)] : []));
+    const subjects = validated.flatMap(({ definition, data, event }) => {
+      const subject = definition.personal ? subjectOf(definition.personal, data, event.type) : null;
+      return subject ? [subject] : [];
+    });
     const keys = subjects.length ? await this.keys.keysForWriting(subjects) : new Map<string, DataKey>();
 
     return validated.map(({ event, definition, data }) => {
       let stored: JsonObject = data;
       const spec = definition.personal;
-      if (spec) {
-        const subject = subjectOf(spec, data, event.type);
+      const subject = spec ? subjectOf(spec, data, event.type) : null;
+      if (spec && subject !== null) {
         const personal: JsonObject = {};
         const rest: JsonObject = {};
         for (const [field, value] of Object.entries(data)) (field in spec.fields ? personal : rest)[field] = value;

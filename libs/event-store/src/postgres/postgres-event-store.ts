@@ -78,8 +78,12 @@ export class PostgresEventStore implements EventStoreAdapter {
   constructor(options: PostgresEventStoreOptions) {
     this.ownsPool = !options.sharedPool;
     this.pool = options.sharedPool ?? new Pool({ ...options.pool, connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    // An idle client that errors (server restart) must not crash the process; the next query reconnects.
-    if (this.ownsPool) this.pool.on('error', () => undefined);
+    // A client that errors (server restart) must not crash the process; the next query reconnects.
+    // pg-pool listens on idle clients only: an append's transaction holds a checked-out one.
+    if (this.ownsPool) {
+      this.pool.on('error', () => undefined);
+      this.pool.on('connect', (client) => client.on('error', () => undefined));
+    }
     this.notifier = new AppendNotifier(options.connectionString, this.pool);
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
   }
@@ -326,6 +330,36 @@ export class PostgresEventStore implements EventStoreAdapter {
     );
     const row = rows[0];
     return row ? formatPosition(row.xid, row.position) : null;
+  }
+
+  async readEvents(eventIds: readonly string[]): Promise<StoredEvent[]> {
+    if (!eventIds.length) return [];
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${columns}, e.data::text as data, e.metadata::text as metadata, true as matched
+       from es_events e where e.event_id = any($1::uuid[]) order by e.xid, e.position`,
+      [[...new Set(eventIds)]],
+    );
+    return rows.map(toStored);
+  }
+
+  async countEvents(options: { from?: string | null; filter?: EventFilter } = {}): Promise<number> {
+    const params: unknown[] = [await this.horizon()];
+    const conditions = ['e.xid < $1::xid8'];
+    if (options.from) {
+      const p = parsePosition(options.from);
+      params.push(p.xid.toString(), p.seq.toString());
+      conditions.push('(e.xid, e.position) > ($2::xid8, $3::bigint)');
+    }
+    if (options.filter?.types) {
+      params.push(options.filter.types);
+      conditions.push(`e.type = any($${params.length}::text[])`);
+    }
+    if (options.filter?.streamPrefixes) {
+      params.push(options.filter.streamPrefixes.map(likePrefix));
+      conditions.push(`e.stream_id like any($${params.length}::text[])`);
+    }
+    const { rows } = await this.pool.query<{ n: string }>(`select count(*)::text as n from es_events e where ${conditions.join(' and ')}`, params);
+    return Number(rows[0]?.n ?? 0);
   }
 
   comparePositions(a: string, b: string): number {
