@@ -11,7 +11,7 @@ import {
   TemplateFacts,
   enrollmentDecider,
 } from '@app/domain';
-import { ReplyKinds, BounceKinds, StopReason, streams } from '@app/events';
+import { ReplyKinds, BounceKinds, SkipReason, StopReason, streams } from '@app/events';
 import { CommandOutcome } from '@app/event-store';
 import { CommandRunner } from './command-runner';
 import { Facts } from './facts';
@@ -223,6 +223,16 @@ export class EnrollmentUseCases {
     const outcome = await this.run('RecordEmailFailed', workspaceId, enrollmentId, async (state) => {
       requireEnrollment(state, enrollmentId, workspaceId);
       return { type: 'RecordEmailFailed', emailId, reason, attempts, permanent, failedAt };
+    });
+    return result(enrollmentId, outcome);
+  }
+
+  /** At send time the lead may not be emailed any more: the step is skipped with the reason, the email not sent. */
+  async withhold(input: { workspaceId: string; enrollmentId: string; emailId: string; reason: SkipReason; detail: string; stop: StopReason; attempts: number; at: string }): Promise<Appended> {
+    const { workspaceId, enrollmentId, emailId, reason, detail, stop, attempts, at } = input;
+    const outcome = await this.run('WithholdEmail', workspaceId, enrollmentId, async (state) => {
+      requireEnrollment(state, enrollmentId, workspaceId);
+      return { type: 'WithholdEmail', emailId, reason, detail, stop, attempts, at };
     });
     return result(enrollmentId, outcome);
   }

@@ -207,6 +207,18 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
       }
       return [failed];
     }
+    case 'WithholdEmail': {
+      const found = findEmail(state, command.emailId);
+      if (found.email.delivery !== 'queued') return [];
+      const s = found.state;
+      const { emailId, reason, detail, stop, attempts, at } = command;
+      const events: EnrollmentEvent[] = [
+        { type: 'StepSkipped', data: { ...refs(s), stepIndex: found.email.stepIndex, reason, detail, skippedAt: at } },
+        { type: 'EmailFailed', data: { ...refs(s), emailId, reason: `not sent: ${detail}`, attempts, permanent: true, failedAt: at } },
+      ];
+      if (isOpen(s)) events.push({ type: 'EnrollmentStopped', data: { ...refs(s), reason: stop, stoppedAt: at } });
+      return events;
+    }
     case 'RecordOpen': {
       const { state: s } = findEmail(state, command.emailId);
       const { emailId, ip, userAgent, machine, openedAt } = command;

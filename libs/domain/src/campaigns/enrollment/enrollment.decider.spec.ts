@@ -611,6 +611,36 @@ describe('the delivery of a queued email fails for good', () => {
   });
 });
 
+describe('a queued email is checked again at send time and may not go out', () => {
+  const at = clock.plus(HOUR + 5 * MINUTE);
+  const withhold: EnrollmentCommand = { type: 'WithholdEmail', emailId: emailIds[0], reason: 'LEAD_SUPPRESSED', detail: 'the address is on the suppression list (HARD_BOUNCE)', stop: 'SUPPRESSED', attempts: 1, at };
+
+  it("skips the step with the reason, records the email as not sent, and stops the enrollment", () => {
+    spec
+      .given(step0Queued)
+      .when(withhold)
+      .then([
+        { type: 'StepSkipped', data: { ...ref, stepIndex: 0, reason: 'LEAD_SUPPRESSED', detail: 'the address is on the suppression list (HARD_BOUNCE)', skippedAt: at } },
+        { type: 'EmailFailed', data: { ...ref, emailId: emailIds[0], reason: 'not sent: the address is on the suppression list (HARD_BOUNCE)', attempts: 1, permanent: true, failedAt: at } },
+        { type: 'EnrollmentStopped', data: { ...ref, reason: 'SUPPRESSED', stoppedAt: at } },
+      ]);
+  });
+
+  it('does not stop an enrollment that already ended', () => {
+    spec
+      .given([...step0Queued, { type: 'EnrollmentStopped', data: { ...ref, reason: 'UNSUBSCRIBED', stoppedAt: at } }])
+      .when({ ...withhold, reason: 'LEAD_UNSUBSCRIBED', detail: 'the lead is unsubscribed', stop: 'UNSUBSCRIBED' })
+      .then([
+        { type: 'StepSkipped', data: { ...ref, stepIndex: 0, reason: 'LEAD_UNSUBSCRIBED', detail: 'the lead is unsubscribed', skippedAt: at } },
+        { type: 'EmailFailed', data: { ...ref, emailId: emailIds[0], reason: 'not sent: the lead is unsubscribed', attempts: 1, permanent: true, failedAt: at } },
+      ]);
+  });
+
+  it('leaves an email already sent alone', () => {
+    spec.given(step1Scheduled).when(withhold).thenNothing();
+  });
+});
+
 describe('the lead opens and clicks', () => {
   const seenAt = clock.plus(2 * HOUR);
 

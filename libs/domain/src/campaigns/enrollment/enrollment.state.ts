@@ -1,4 +1,4 @@
-import { BounceKinds, ReplyKinds, SendWindowSetting, SequenceStep, StopReason } from '@app/events';
+import { BounceKinds, ReplyKinds, SendWindowSetting, SequenceStep, SkipReason, StopReason } from '@app/events';
 import { CampaignStatus } from '../campaign/campaign.state';
 
 type BounceKind = (typeof BounceKinds)[number];
@@ -107,6 +107,12 @@ export type EnrollmentCommand =
       sentAt: string;
     }
   | { type: 'RecordEmailFailed'; emailId: string; reason: string; attempts: number; permanent: boolean; failedAt: string }
+  /**
+   * Checked again at send time, the lead may not be emailed any more (suppressed, unsubscribed,
+   * erased): the queued email's step is skipped for that reason, the email is never sent, and
+   * an open enrollment stops with `stop`.
+   */
+  | { type: 'WithholdEmail'; emailId: string; reason: SkipReason; detail: string; stop: StopReason; attempts: number; at: string }
   | { type: 'RecordOpen'; emailId: string; ip?: string; userAgent?: string; machine: boolean; openedAt: string }
   | { type: 'RecordClick'; emailId: string; linkIndex: number; ip?: string; userAgent?: string; clickedAt: string }
   | { type: 'RecordReply'; emailId: string; kind: (typeof ReplyKinds)[number]; snippet?: string; replyMessageId?: string; stopOnReply: boolean; receivedAt: string }
