@@ -12,8 +12,19 @@ export function createKysely<DB>(pool: Pool): Kysely<DB> {
 }
 
 export function createPool(url: string, max: number): Pool {
-  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
-  // An idle client that dies (server restart) must not take the process down.
+  return survivesLostConnections(new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 }));
+}
+
+/**
+ * A connection that dies (server restart, failover, a terminated backend) must not take the
+ * process down. pg-pool only listens for errors on idle clients: a client checked out between
+ * two queries (inside a transaction, holding a lock) emits an 'error' nobody listens to, which
+ * Node turns into an uncaught exception. With a listener on every client the failure surfaces
+ * where it belongs, as the rejection of the next query, and the pool drops the dead client on
+ * release.
+ */
+export function survivesLostConnections<P extends Pool>(pool: P): P {
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
