@@ -28,6 +28,49 @@ export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AiRateLimits {
+  refilledAt: Timestamp;
+  tokens: number;
+  workspaceId: string;
+}
+
+export interface AiResponseCache {
+  answer: string;
+  cacheKey: string;
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  leadId: string | null;
+  model: string;
+  sealed: boolean;
+  workspaceId: string;
+}
+
+export interface AiUsage {
+  cachedRequests: Generated<number>;
+  completionTokens: Generated<Int8>;
+  firstGeneratedAt: Timestamp;
+  kind: string;
+  lastGeneratedAt: Timestamp;
+  lastPosition: Numeric;
+  model: string;
+  month: string;
+  offlineRequests: Generated<number>;
+  promptTokens: Generated<Int8>;
+  requests: Generated<number>;
+  totalTokens: Generated<Int8>;
+  userId: string;
+  workspaceId: string;
+}
+
+export interface AuditAnchorStreams {
+  anchorId: string;
+  headEventId: string;
+  headHash: string;
+  length: Int8;
+  streamId: string;
+  workspaceId: string;
+}
+
 export interface CampaignDailyStats {
   bounced: Generated<number>;
   campaignId: string;
@@ -92,6 +135,19 @@ export interface Campaigns {
   stopOnReply: boolean;
   stopped: Generated<number>;
   unsubscribed: Generated<number>;
+  workspaceId: string;
+}
+
+export interface CampaignSending {
+  campaignId: string;
+  lastPosition: Generated<Numeric>;
+  mailboxIds: Json;
+  occasion: string | null;
+  occasionLabel: string | null;
+  sendAtLocalTime: string | null;
+  sendWindow: Json | null;
+  status: string;
+  timezone: string | null;
   workspaceId: string;
 }
 
@@ -175,6 +231,35 @@ export interface Enrollments {
   workspaceId: string;
 }
 
+export interface EventLogIndex {
+  actorId: string;
+  causationId: string | null;
+  correlationId: string;
+  eventId: string;
+  hash: string;
+  occurredAt: Timestamp;
+  orderKey: Numeric;
+  position: string;
+  streamId: string;
+  streamRevision: Int8;
+  type: string;
+  workspaceId: string;
+}
+
+export interface LeadDates {
+  dateId: string;
+  day: number;
+  kind: string;
+  label: string | null;
+  lastPosition: Generated<Numeric>;
+  leadId: string;
+  month: number;
+  recurrence: string;
+  setAt: Timestamp;
+  workspaceId: string;
+  year: number | null;
+}
+
 export interface Leads {
   company: string | null;
   createdAt: Timestamp;
@@ -192,6 +277,57 @@ export interface Leads {
   title: string | null;
   unsubscribedAt: Timestamp | null;
   updatedAt: Timestamp;
+  workspaceId: string;
+}
+
+export interface MailboxCredentials {
+  accessExpiresAt: Timestamp | null;
+  mailboxId: string;
+  provider: string;
+  refreshedAt: Timestamp | null;
+  sealed: Buffer;
+  updatedAt: Generated<Timestamp>;
+  workspaceId: string;
+}
+
+export interface Mailboxes {
+  address: string;
+  connectedAt: Timestamp;
+  disconnectDetail: string | null;
+  disconnectedAt: Timestamp | null;
+  disconnectReason: string | null;
+  displayName: string | null;
+  lastPosition: Generated<Numeric>;
+  limits: Json;
+  mailboxId: string;
+  provider: string;
+  status: string;
+  updatedAt: Timestamp;
+  workspaceId: string;
+}
+
+export interface MailboxInboxCursors {
+  cursor: string | null;
+  failures: Generated<number>;
+  lastError: string | null;
+  lastPolledAt: Timestamp | null;
+  leasedUntil: Timestamp | null;
+  mailboxId: string;
+  nextPollAt: Generated<Timestamp>;
+  provider: string;
+  workspaceId: string;
+}
+
+export interface MailboxSends {
+  emailId: string;
+  mailboxId: string;
+  messageIdHeader: string | null;
+  notBefore: Timestamp;
+  providerMessageId: string | null;
+  providerThreadId: string | null;
+  reservedAt: Timestamp;
+  sentAt: Timestamp | null;
+  transport: string | null;
   workspaceId: string;
 }
 
@@ -225,6 +361,14 @@ export interface ProjectionCheckpoints {
   version: number;
 }
 
+export interface ProjectionDefinitions {
+  handles: string[];
+  projection: string;
+  tables: string[];
+  updatedAt: Generated<Timestamp>;
+  version: number;
+}
+
 export interface RefreshTokens {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -235,12 +379,53 @@ export interface RefreshTokens {
   workspaceId: string;
 }
 
+export interface ReplyRateEmails {
+  campaignId: string;
+  emailId: string;
+  hour: number;
+  replied: Generated<boolean>;
+  weekday: number;
+  workspaceId: string;
+}
+
+export interface ReplyRateLeads {
+  lastPosition: Generated<Numeric>;
+  leadId: string;
+  timezone: string | null;
+}
+
+export interface ReplyRatesBySendTime {
+  campaignId: string;
+  hour: number;
+  replied: Generated<number>;
+  sent: Generated<number>;
+  weekday: number;
+  workspaceId: string;
+}
+
 export interface Sequences {
   createdAt: Timestamp;
   name: string;
   sequenceId: string;
   stepCount: number;
   steps: Json;
+  workspaceId: string;
+}
+
+export interface SuppressionLeads {
+  emailHash: string;
+  lastPosition: Generated<Numeric>;
+  leadId: string;
+  reason: string | null;
+  workspaceId: string;
+}
+
+export interface Suppressions {
+  emailHash: string;
+  lastPosition: Generated<Numeric>;
+  leadId: string | null;
+  reason: string;
+  suppressedAt: Timestamp;
   workspaceId: string;
 }
 
@@ -272,28 +457,54 @@ export interface WorkspaceMembers {
 }
 
 export interface Workspaces {
+  aiLimitsSetAt: Timestamp | null;
+  aiMonthlyTokenBudget: Int8 | null;
+  aiRequestsPerMinute: number | null;
+  companyName: string | null;
   createdAt: Timestamp;
   name: string;
   ownerId: string;
+  postalAddress: string | null;
+  productDescription: string | null;
+  profileUpdatedAt: Timestamp | null;
+  settingsPosition: Numeric | null;
+  website: string | null;
   workspaceId: string;
 }
 
 export interface DB {
+  aiRateLimits: AiRateLimits;
+  aiResponseCache: AiResponseCache;
+  aiUsage: AiUsage;
+  auditAnchorStreams: AuditAnchorStreams;
   campaignDailyStats: CampaignDailyStats;
   campaignDailyStatsFirsts: CampaignDailyStatsFirsts;
   campaignEnrollmentFirsts: CampaignEnrollmentFirsts;
   campaigns: Campaigns;
+  campaignSending: CampaignSending;
   credentials: Credentials;
   dueStepCampaigns: DueStepCampaigns;
   dueSteps: DueSteps;
   emails: Emails;
   enrollments: Enrollments;
+  eventLogIndex: EventLogIndex;
+  leadDates: LeadDates;
   leads: Leads;
+  mailboxCredentials: MailboxCredentials;
+  mailboxes: Mailboxes;
+  mailboxInboxCursors: MailboxInboxCursors;
+  mailboxSends: MailboxSends;
   parkedEvents: ParkedEvents;
   personalDataKeys: PersonalDataKeys;
   projectionCheckpoints: ProjectionCheckpoints;
+  projectionDefinitions: ProjectionDefinitions;
   refreshTokens: RefreshTokens;
+  replyRateEmails: ReplyRateEmails;
+  replyRateLeads: ReplyRateLeads;
+  replyRatesBySendTime: ReplyRatesBySendTime;
   sequences: Sequences;
+  suppressionLeads: SuppressionLeads;
+  suppressions: Suppressions;
   templates: Templates;
   users: Users;
   workspaceMembers: WorkspaceMembers;
