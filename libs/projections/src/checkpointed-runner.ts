@@ -24,6 +24,14 @@ export type CheckpointedRunnerOptions = {
   db: Kysely<unknown>;
   /** Key of its row in projection_checkpoints (and of its advisory lock). */
   schema: string;
+  /**
+   * Where to run now, asked before each turn holding the lock: a live projection follows its
+   * serving schema when a rebuild replaces it or a reset starts it again. Null: nothing of
+   * this version serves; stand by. Without it the runner stays on `schema`.
+   */
+  resolveSchema?: () => Promise<string | null>;
+  /** How often a runner with `resolveSchema` checks that its schema was not retired (ms). */
+  schemaCheckMs?: number;
   logger: ProjectionLogger;
   /** Live runners announce each checkpoint (read-your-writes, GraphQL notices). */
   progress?: ProgressBus;
@@ -32,8 +40,8 @@ export type CheckpointedRunnerOptions = {
   until?: Date;
   /** Stop once the log's head (as seen at start) is reached: rebuilds and replays. */
   stopWhenCaughtUp?: boolean;
-  /** Called once, the first time the runner reaches the head of the log. */
-  onCaughtUp?: () => Promise<void>;
+  /** Called once per schema, the first time the runner reaches the head of the log there. */
+  onCaughtUp?: (schema: string) => Promise<void>;
   /** Called after each committed batch with the number of events applied. */
   onBatch?: (applied: number, checkpoint: string) => void;
   /** How long a standby waits before trying to take over. */
@@ -57,6 +65,17 @@ export class CheckpointMoved extends Error {
 
 const LOCK_PROBE_INTERVAL_MS = 5000;
 
+/**
+ * The runner's schema is no longer a place to write: a rebuild switched another one in (the
+ * row is retired or dropped) or a reset dropped it. The runner steps down and resolves again.
+ */
+export class SchemaRetired extends Error {
+  constructor(schema: string) {
+    super(`${schema} was retired or dropped`);
+    this.name = 'SchemaRetired';
+  }
+}
+
 /** The connection holding the advisory lock is gone: the lock may be another instance's now. */
 export class LockLost extends Error {
   constructor(kind: string) {
@@ -66,7 +85,7 @@ export class LockLost extends Error {
 }
 
 /** "No longer the owner": never retried, never parked; the runner steps down at once. */
-const ownershipLost = (error: unknown) => error instanceof CheckpointMoved || error instanceof LockLost;
+const ownershipLost = (error: unknown) => error instanceof CheckpointMoved || error instanceof LockLost || error instanceof SchemaRetired;
 
 export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -100,12 +119,22 @@ export abstract class CheckpointedRunner {
   private unpersisted: string | null = null;
   /** The checkpoint as this instance last committed it: every checkpoint write is fenced on it. */
   private persisted: string | null = null;
+  /** The schema (checkpoint row, lock) it works on now. */
+  private schema: string;
+  private standingBy = false;
 
   protected constructor(
     private readonly core: CheckpointedRunnerOptions,
     /** Name in logs and notices, and the event types it consumes. */
     private readonly consumer: { kind: 'projection' | 'reactor'; name: string; handles: readonly EventType[] },
-  ) {}
+  ) {
+    this.schema = core.schema;
+  }
+
+  /** The schema this runner writes to now. */
+  protected get currentSchema(): string {
+    return this.schema;
+  }
 
   /**
    * Does the work of `events` and saves `checkpoint` (with `saveCheckpoint`): in the same
@@ -119,7 +148,7 @@ export abstract class CheckpointedRunner {
   status(): RunnerStatus {
     return {
       projection: this.consumer.name,
-      schema: this.core.schema,
+      schema: this.schema,
       checkpoint: this.checkpoint,
       eventsApplied: this.eventsApplied,
       caughtUp: this.caughtUp,
@@ -137,6 +166,11 @@ export abstract class CheckpointedRunner {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       let finished = false;
+      let retired = false;
+      if (!(await this.resolve())) {
+        await sleep(this.core.standbyMs ?? 2000, signal);
+        continue;
+      }
       const held = await this.withLockSession(async (session) => {
         if (!(await session.tryLock())) return false;
         this.holdsLock = true;
@@ -148,6 +182,11 @@ export abstract class CheckpointedRunner {
         }
         return true;
       }).catch((error: unknown) => {
+        if (error instanceof SchemaRetired) {
+          retired = true;
+          this.core.logger.info(`${this.consumer.kind} schema was replaced; moving to the one that serves now`, { projection: this.consumer.name, schema: this.schema });
+          return true;
+        }
         this.lastError = errorMessage(error);
         this.core.logger.warn(`${this.consumer.kind} runner lost its lock or its database connection; stepping down and retrying`, {
           projection: this.consumer.name,
@@ -156,8 +195,43 @@ export abstract class CheckpointedRunner {
         return false;
       });
       if (finished) return;
-      if (!held) await sleep(this.core.standbyMs ?? 2000, signal);
+      if (retired) await sleep(50, signal);
+      else if (!held) await sleep(this.core.standbyMs ?? 2000, signal);
     }
+  }
+
+  /** Picks the schema to run on (see `resolveSchema`); false: none, stand by. */
+  private async resolve(): Promise<boolean> {
+    if (!this.core.resolveSchema) return true;
+    let next: string | null;
+    try {
+      next = await this.core.resolveSchema();
+    } catch (error) {
+      this.lastError = errorMessage(error);
+      return false;
+    }
+    if (!next) {
+      if (!this.standingBy) {
+        this.core.logger.warn(`no schema of this ${this.consumer.kind} version serves: standing by (a newer version may be live; this process runs an older build)`, {
+          projection: this.consumer.name,
+        });
+      }
+      this.standingBy = true;
+      return false;
+    }
+    this.standingBy = false;
+    if (next !== this.schema) {
+      this.schema = next;
+      this.caughtUp = false;
+    }
+    return true;
+  }
+
+  /** Throws SchemaRetired when the current schema's row is gone or retired. */
+  private async assertNotRetired(): Promise<void> {
+    const { rows } = await sql<{ state: string }>`select state from public.projection_checkpoints where schema_name = ${this.schema}`.execute(this.db);
+    const state = rows[0]?.state;
+    if (state === undefined || state === 'retired') throw new SchemaRetired(this.schema);
   }
 
   /**
@@ -165,7 +239,7 @@ export abstract class CheckpointedRunner {
    * given (so long-lived locks never take the connections batches need), else one of `db`.
    */
   private async withLockSession<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
-    const key = `projection:${this.core.schema}`;
+    const key = `projection:${this.schema}`;
     if (this.core.locks) return work(this.core.locks.session(key));
     const lockPool = this.core.lockPool;
     if (lockPool) {
@@ -225,9 +299,13 @@ export abstract class CheckpointedRunner {
   }
 
   private async runHoldingLock(signal: AbortSignal, lock: LockSession): Promise<boolean> {
-    const { store, schema, logger } = this.core;
+    const { store, logger } = this.core;
+    const schema = this.schema;
     const row = await checkpointOf(this.db, schema);
-    if (!row) throw new Error(`${this.consumer.kind} schema ${schema} has no checkpoint row`);
+    if (!row || row.state === 'retired') {
+      if (this.core.resolveSchema) throw new SchemaRetired(schema);
+      throw new Error(`${this.consumer.kind} schema ${schema} has no checkpoint row`);
+    }
     this.checkpoint = row.position;
     this.persisted = row.position;
     this.unpersisted = null;
@@ -247,6 +325,19 @@ export abstract class CheckpointedRunner {
       const stop = () => subscription.abort();
       signal.addEventListener('abort', stop, { once: true });
       const stopListening = lock.onLost(stop);
+      // A live runner looks at its row now and then: a rebuild or a reset may have replaced
+      // its schema while no event came (a batch would find out too, by its fenced checkpoint).
+      let retiredSeen = false;
+      const watch = this.core.resolveSchema
+        ? setInterval(() => {
+            this.assertNotRetired().catch((error: unknown) => {
+              if (error instanceof SchemaRetired) {
+                retiredSeen = true;
+                subscription.abort();
+              }
+            });
+          }, this.core.schemaCheckMs ?? 2000)
+        : null;
       try {
         for await (const batch of store.subscribeAll({
           from: this.checkpoint,
@@ -262,15 +353,18 @@ export abstract class CheckpointedRunner {
       } catch (error) {
         if (ownershipLost(error)) throw error;
         if (signal.aborted) break;
+        if (retiredSeen) throw new SchemaRetired(schema);
         failures++;
         this.lastError = errorMessage(error);
         const backoff = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
         logger.warn(`${this.consumer.kind} subscription failed; resubscribing from the stored checkpoint`, { projection: this.consumer.name, error: errorMessage(error), backoffMs: backoff });
         await sleep(backoff, signal);
       } finally {
+        if (watch) clearInterval(watch);
         stopListening();
         signal.removeEventListener('abort', stop);
       }
+      if (retiredSeen) throw new SchemaRetired(schema);
     }
     await this.flushCheckpoint();
     return false;
@@ -281,7 +375,7 @@ export abstract class CheckpointedRunner {
     if (!this.caughtUp) {
       this.caughtUp = true;
       await this.flushCheckpoint();
-      await this.core.onCaughtUp?.();
+      await this.core.onCaughtUp?.(this.schema);
     }
     return this.core.stopWhenCaughtUp === true;
   }
@@ -292,11 +386,15 @@ export abstract class CheckpointedRunner {
    * transaction of the batch rolls back instead of applying the batch a second time.
    */
   protected async saveCheckpoint(db: Kysely<unknown>, checkpoint: string, applied: number): Promise<void> {
-    const result = await sql`
+    // Fenced on the state too: once a rebuild retired this schema, nothing more is written to it.
+    const result = await sql<{ state: string }>`
       update public.projection_checkpoints
       set position = ${checkpoint}, events_applied = events_applied + ${applied}, last_error = null, updated_at = now()
-      where schema_name = ${this.core.schema} and position is not distinct from ${this.persisted}`.execute(db);
-    if (Number(result.numAffectedRows ?? 0n) !== 1) throw new CheckpointMoved(this.core.schema);
+      where schema_name = ${this.schema} and position is not distinct from ${this.persisted} and state <> 'retired'`.execute(db);
+    if (Number(result.numAffectedRows ?? 0n) === 1) return;
+    const { rows } = await sql<{ state: string }>`select state from public.projection_checkpoints where schema_name = ${this.schema}`.execute(this.db);
+    if (rows[0] === undefined || rows[0].state === 'retired') throw new SchemaRetired(this.schema);
+    throw new CheckpointMoved(this.schema);
   }
 
   private async flushCheckpoint(): Promise<void> {
@@ -342,6 +440,8 @@ export abstract class CheckpointedRunner {
         return;
       } catch (error) {
         if (ownershipLost(error)) throw error;
+        // A batch that failed because its tables were dropped under it is not a bad event.
+        if (this.core.resolveSchema) await this.assertNotRetired();
         this.lastError = errorMessage(error);
         if (attempt < 4) {
           logger.warn(`${this.consumer.kind} batch failed; retrying`, { projection: this.consumer.name, attempt, error: errorMessage(error) });
@@ -358,7 +458,8 @@ export abstract class CheckpointedRunner {
 
   /** Finds the event that keeps failing, parks it, applies the rest. */
   private async applyOneByOne(events: readonly RecordedEvent[], checkpoint: string): Promise<void> {
-    const { logger, schema } = this.core;
+    const { logger } = this.core;
+    const schema = this.schema;
     for (const event of events) {
       let lastError: unknown = null;
       for (let attempt = 1; attempt <= 3; attempt++) {

@@ -6,3 +6,6 @@ export * from './checkpointed-runner';
 export * from './reactor';
 export * from './reactor-runner';
 export * from './lock-connection';
+export * from './operations/projection-builder';
+export * from './operations/projection-operations';
+export * from './operations/build-progress-reporter';

@@ -1,11 +1,22 @@
 import { EventStore } from '@app/event-store';
 import { ProgressBus } from '@app/messaging';
 import { Kysely } from 'kysely';
+import { setMaxListeners } from 'node:events';
 import { Pool } from 'pg';
 import { LockConnection } from './lock-connection';
 import { Projection, ProjectionLogger } from './projection';
 import { ProjectionRunner, RunnerStatus } from './projection-runner';
-import { ProjectionTables, checkpointsOf, createProjectionSchema, dropProjectionSchema, schemaFor, switchToSchema } from './projection-schemas';
+import {
+  ProjectionTables,
+  checkpointOf,
+  checkpointsOf,
+  createProjectionSchema,
+  dropProjectionSchema,
+  recordProjectionDefinitions,
+  schemaFor,
+  servingSchemaOf,
+  switchToSchema,
+} from './projection-schemas';
 
 export type ProjectionHostOptions<DB> = {
   projections: readonly Projection<DB>[];
@@ -24,6 +35,8 @@ export type ProjectionHostOptions<DB> = {
   /** One connection for every runner's lock (preferred). */
   locks?: LockConnection;
   standbyMs?: number;
+  /** How often each runner checks that its schema was not replaced by a rebuild or a reset (ms). */
+  schemaCheckMs?: number;
 };
 
 /**
@@ -37,7 +50,10 @@ export class ProjectionHost<DB> {
   private readonly controller = new AbortController();
   private running: Promise<unknown> | null = null;
 
-  constructor(private readonly options: ProjectionHostOptions<DB>) {}
+  constructor(private readonly options: ProjectionHostOptions<DB>) {
+    // Every runner listens for the host's stop: one listener per projection, by design.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   private get db(): Kysely<unknown> {
     return this.options.db as unknown as Kysely<unknown>;
@@ -46,20 +62,22 @@ export class ProjectionHost<DB> {
   /** Creates missing schemas and views; safe to call from every process at start. */
   async prepare(): Promise<void> {
     for (const projection of this.options.projections) await prepareProjection(this.db, projection);
+    await recordProjectionDefinitions(this.db, this.options.projections);
   }
 
   async start(): Promise<void> {
     await this.prepare();
-    const { store, db, logger, progress, batchSize, lockPool, locks, standbyMs } = this.options;
+    const { store, db, logger, progress, batchSize, lockPool, locks, standbyMs, schemaCheckMs } = this.options;
     for (const projection of this.options.projections) {
-      const schema = schemaFor(projection);
-      const row = (await checkpointsOf(this.db, projection.name)).find((r) => r.schemaName === schema);
-      const building = row?.state === 'building';
+      // Each runner follows the schema that serves its version: after a rebuild (CLI) switches
+      // a new one in, or a reset starts it again, the runner moves there on its own.
       const runner: ProjectionRunner<DB> = new ProjectionRunner({
         projection,
         store,
         db,
-        schema,
+        schema: (await servingSchemaOf(this.db, projection)) ?? schemaFor(projection),
+        resolveSchema: () => servingSchemaOf(this.db, projection),
+        schemaCheckMs,
         logger,
         progress,
         batchSize,
@@ -67,13 +85,14 @@ export class ProjectionHost<DB> {
         locks,
         standbyMs,
         onBatch: (applied, checkpoint) => this.options.onBatch?.(projection.name, applied, checkpoint),
-        onCaughtUp: building
-          ? async () => {
-              const previous = await switchToSchema(this.db, projection, schema);
-              if (previous) await dropProjectionSchema(this.db, previous);
-              logger.info('projection version switched in', { projection: projection.name, schema, replaced: previous });
-            }
-          : undefined,
+        // A version built in the background is switched in once it has caught up.
+        onCaughtUp: async (schema) => {
+          const row = await checkpointOf(this.db, schema);
+          if (row?.state !== 'building' || row.purpose !== 'live') return;
+          const previous = await switchToSchema(this.db, projection, schema);
+          if (previous) await dropProjectionSchema(this.db, previous);
+          logger.info('projection version switched in', { projection: projection.name, schema, replaced: previous });
+        },
       });
       this.runners.push(runner);
     }
@@ -90,11 +109,18 @@ export class ProjectionHost<DB> {
   }
 }
 
-/** Ensures the projection's current version has a schema, and views if nothing serves yet. */
+/**
+ * Ensures the projection's current version has a schema, and views if nothing serves yet. A
+ * version already served (by its base schema or a rebuild of it), or being built by a host,
+ * is left alone.
+ */
 export async function prepareProjection(db: Kysely<unknown>, projection: ProjectionTables): Promise<void> {
   const schema = schemaFor(projection);
   const rows = await checkpointsOf(db, projection.name);
-  if (rows.some((r) => r.schemaName === schema)) return;
+  const mine = rows.filter((r) => r.version === projection.version);
+  if (mine.some((r) => r.state === 'live' || (r.state === 'building' && r.purpose === 'live'))) return;
+  // A leftover under the base name (retired by a rebuild that could not drop it) is cleared.
+  if (mine.some((r) => r.schemaName === schema)) await dropProjectionSchema(db, schema);
   const live = rows.find((r) => r.state === 'live');
   if (live) {
     await createProjectionSchema(db, projection, schema, { purpose: 'live', state: 'building' });

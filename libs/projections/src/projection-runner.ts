@@ -25,7 +25,8 @@ export class ProjectionRunner<DB> extends CheckpointedRunner {
   }
 
   private context(trx: Kysely<DB>): ProjectionContext<DB> {
-    const { store, schema, logger, projection } = this.options;
+    const { store, logger, projection } = this.options;
+    const schema = this.currentSchema;
     return {
       db: trx.withSchema(schema) as ProjectionContext<DB>['db'],
       schema,

@@ -16,6 +16,17 @@ export function schemaFor(projection: Pick<Projection, 'name' | 'version'>, suff
   return name;
 }
 
+/** `proj_<name>_v<version>_r<n>`: the n-th rebuild of a version, built beside the serving one. */
+export function rebuildSchemaFor(projection: Pick<Projection, 'name' | 'version'>, n: number): string {
+  return schemaFor(projection, `_r${n}`);
+}
+
+/** `proj_<name>_v<version>_asof_<yyyymmddthhmmss>`: a read model as of a moment (UTC, to the second). */
+export function replaySchemaFor(projection: Pick<Projection, 'name' | 'version'>, until: Date): string {
+  const stamp = until.toISOString().slice(0, 19).replace(/[-:]/g, '').toLowerCase();
+  return schemaFor(projection, `_asof_${stamp}`);
+}
+
 export type CheckpointRow = {
   schemaName: string;
   projection: string;
@@ -41,6 +52,22 @@ export async function checkpointsOf(db: Kysely<unknown>, projection?: string): P
 
 export async function checkpointOf(db: Kysely<unknown>, schema: string): Promise<CheckpointRow | null> {
   return (await checkpointsOf(db)).find((r) => r.schemaName === schema) ?? null;
+}
+
+/**
+ * Where a live runner of this projection version writes: the version's live schema (its base
+ * schema, or a rebuild switched in), else the base schema the host is building in the
+ * background. Null when neither exists (another version serves: stand by).
+ */
+export async function servingSchemaOf(db: Kysely<unknown>, projection: Pick<Projection, 'name' | 'version'>): Promise<string | null> {
+  const rows = (await checkpointsOf(db, projection.name)).filter((r) => r.version === projection.version);
+  const row = rows.find((r) => r.state === 'live') ?? rows.find((r) => r.state === 'building' && r.purpose === 'live');
+  return row?.schemaName ?? null;
+}
+
+/** Sets a schema's state (`ready` for a finished replay). */
+export async function markSchemaState(db: Kysely<unknown>, schema: string, state: SchemaState): Promise<void> {
+  await sql`update projection_checkpoints set state = ${state}, updated_at = now() where schema_name = ${schema}`.execute(db);
 }
 
 /** The version that serves reads now, if any. */
@@ -91,6 +118,41 @@ export async function switchToSchema(db: Kysely<unknown>, projection: Projection
   });
 }
 
+/** The next free `_r<n>` number among the projection's schemas. */
+export function nextRebuildNumber(rows: readonly Pick<CheckpointRow, 'schemaName'>[]): number {
+  const numbers = rows.map((r) => Number(/_r(\d+)$/.exec(r.schemaName)?.[1] ?? 0));
+  return Math.max(0, ...numbers) + 1;
+}
+
+/**
+ * Starts a projection again from the first event, in one transaction: every version and
+ * build of it (replays excepted) is dropped, a fresh live schema for `projection`'s version is
+ * created under a new name and the views point at it. Readers see the old rows until the
+ * commit, then an empty read model that fills. Live runners find their schema gone and move.
+ */
+export async function resetProjectionSchemas(db: Kysely<unknown>, projection: ProjectionTables): Promise<{ schema: string; dropped: string[] }> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`views:${projection.name}`}, 0))`.execute(trx);
+    const rows = await checkpointsOf(trx, projection.name);
+    const schema = rebuildSchemaFor(projection, nextRebuildNumber(rows));
+    const dropped = rows.filter((r) => r.purpose !== 'replay').map((r) => r.schemaName);
+    for (const name of dropped) {
+      await sql`drop schema if exists ${sql.id(name)} cascade`.execute(trx);
+      await sql`delete from projection_checkpoints where schema_name = ${name}`.execute(trx);
+      await sql`delete from parked_events where schema_name = ${name}`.execute(trx);
+    }
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(trx);
+    await sql`create schema ${sql.id(schema)}`.execute(trx);
+    await projection.migrate(trx.withSchema(schema) as unknown as Kysely<unknown>, schema);
+    await sql`insert into projection_checkpoints (schema_name, projection, version, purpose, state) values (${schema}, ${projection.name}, ${projection.version}, 'live', 'live')`.execute(trx);
+    for (const table of projection.tables) {
+      await sql`drop view if exists ${sql.id('public', table)}`.execute(trx);
+      await sql`create view ${sql.id('public', table)} as select * from ${sql.id(schema, table)}`.execute(trx);
+    }
+    return { schema, dropped };
+  });
+}
+
 /** Drops a version's tables and forgets its checkpoint. */
 export async function dropProjectionSchema(db: Kysely<unknown>, schema: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -98,6 +160,25 @@ export async function dropProjectionSchema(db: Kysely<unknown>, schema: string):
     await sql`delete from projection_checkpoints where schema_name = ${schema}`.execute(trx);
     await sql`delete from parked_events where schema_name = ${schema}`.execute(trx);
   });
+}
+
+/** What status needs of a projection version, kept in `projection_definitions` by the hosts. */
+export type ProjectionDefinition = { name: string; version: number; handles: readonly string[]; tables: readonly string[] };
+
+/** Records what each projection version handles (the projector host does, at start). */
+export async function recordProjectionDefinitions(db: Kysely<unknown>, projections: readonly ProjectionDefinition[]): Promise<void> {
+  for (const p of projections) {
+    await sql`
+      insert into projection_definitions (projection, version, handles, tables) values (${p.name}, ${p.version}, ${[...p.handles]}::text[], ${[...p.tables]}::text[])
+      on conflict (projection, version) do update set handles = excluded.handles, tables = excluded.tables, updated_at = now()`.execute(db);
+  }
+}
+
+/** The newest recorded definition of every projection. */
+export async function projectionDefinitions(db: Kysely<unknown>): Promise<ProjectionDefinition[]> {
+  const { rows } = await sql<ProjectionDefinition>`
+    select distinct on (projection) projection as name, version, handles, tables from projection_definitions order by projection, version desc`.execute(db);
+  return rows;
 }
 
 /** True when every table of every projection has its public view (the API waits for this). */

@@ -31,6 +31,12 @@ export type Projection<DB = unknown, T extends EventType = EventType> = {
   readonly handles: readonly T[];
   /** Tables it owns; public views of the same names show the serving version. */
   readonly tables: readonly string[];
+  /**
+   * Which personal fields `apply` reads: false for none, or the event types whose personal
+   * fields it reads. A rebuild leaves the others sealed for it (no key lookups, no
+   * decryption). Default true: every handled type.
+   */
+  readonly readsPersonalData?: boolean | readonly EventType[];
   /** Creates its tables and indexes; `db` is bound to the version's schema. */
   migrate(db: Kysely<unknown>, schema: string): Promise<void>;
   /** Applies one batch, in log order. Must be safe to run twice for the same events. */
