@@ -75,3 +75,23 @@ describe('our Message-IDs', () => {
     expect(emailIdOfMessageId('<CAF=abc@mail.gmail.com>')).toBeNull();
   });
 });
+
+describe('the CAN-SPAM footer', () => {
+  it('puts the sender’s name, postal address and a visible unsubscribe link at the end of both parts', async () => {
+    const message = parseMime((await composeEmail({ ...base, footer: { companyName: 'Acme & Co', postalAddress: '1 Main St\nSpringfield, IL 62701' } })).raw);
+    const html = findPart(message, 'text/html')?.body ?? '';
+    expect(html).toContain(`Acme &amp; Co, 1 Main St, Springfield, IL 62701<br><a href="${tracking.unsubscribe}" style="color:#888">Unsubscribe</a></div>`);
+    expect(html.indexOf('Unsubscribe</a>')).toBeLessThan(html.indexOf('<img src='));
+    expect(findPart(message, 'text/plain')?.body).toBe(`Hi Ada, see https://example.com/demo.\n\n--\nAcme & Co, 1 Main St, Springfield, IL 62701\nUnsubscribe: ${tracking.unsubscribe}`);
+  });
+
+  it('still carries the unsubscribe link when the workspace has no address yet', async () => {
+    const message = parseMime((await composeEmail({ ...base, footer: {} })).raw);
+    expect(findPart(message, 'text/plain')?.body).toMatch(/\n--\nUnsubscribe: https:\/\/api\.example\.test\/u\/[\w-]+$/);
+  });
+
+  it('is written with CRLF line ends throughout, as it goes on the wire', async () => {
+    const raw = (await composeEmail({ ...base, footer: { postalAddress: '1 Main St' } })).raw.toString('utf8');
+    expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+});

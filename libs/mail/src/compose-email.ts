@@ -1,9 +1,9 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { domainOf, messageIdFor } from './message-id';
-import { RecordedLink, addOpenPixel, trackLinks } from './tracking-html';
-import { OutgoingEmail } from './transport';
+import { RecordedLink, addFooter, addOpenPixel, footerText, trackLinks } from './tracking-html';
+import { EmailAddress, OutgoingEmail } from './transport';
 
-export type EmailAddress = { name?: string; address: string };
+export type { EmailAddress } from './transport';
 
 /** The tracking endpoints of one email (see @app/tracking's trackingUrls). */
 export type EmailTracking = { pixel: string; link: (index: number) => string; unsubscribe: string };
@@ -20,8 +20,16 @@ export type ComposeEmailInput = {
   tracking: EmailTracking;
   /** A mailbox that processes unsubscribe requests, when there is one. */
   unsubscribeMailto?: string;
-  /** For a follow-up: the Message-ID of the first email of the thread (and any since). */
-  thread?: { inReplyTo: string; references: readonly string[] };
+  /**
+   * For a follow-up: the Message-ID of the first email of the thread (and any since), and where
+   * the provider keeps that thread (Gmail threadId, the first message's Graph id).
+   */
+  thread?: { inReplyTo: string; references: readonly string[]; providerThreadId?: string; providerMessageId?: string };
+  /**
+   * CAN-SPAM footer: the sender's postal address (and name) with a visible unsubscribe link,
+   * added to both parts. Without it no footer is added.
+   */
+  footer?: { postalAddress?: string; companyName?: string };
   date: Date;
   /** Right-hand side of the Message-ID; defaults to the sender's domain. */
   messageIdDomain?: string;
@@ -35,13 +43,16 @@ export type ComposedEmail = OutgoingEmail & {
 /**
  * Builds the MIME message of one sequence email with nodemailer's MailComposer: multipart
  * alternative text + HTML, tracked links and open pixel in the HTML, our own stable
- * Message-ID, threading headers for follow-ups, and RFC 2369 / RFC 8058 one-click
- * unsubscribe headers (Gmail and Yahoo require them of bulk senders).
+ * Message-ID, threading headers for follow-ups, RFC 2369 / RFC 8058 one-click unsubscribe
+ * headers (Gmail and Yahoo require them of bulk senders) and, when given, the CAN-SPAM footer
+ * (postal address and a visible unsubscribe link).
  */
 export async function composeEmail(input: ComposeEmailInput): Promise<ComposedEmail> {
   const messageIdHeader = messageIdFor(input.emailId, input.messageIdDomain ?? domainOf(input.from.address));
   const tracked = trackLinks(input.html, input.links, input.tracking.link);
-  const html = addOpenPixel(tracked.html, input.tracking.pixel);
+  const footer = input.footer ? { ...input.footer, unsubscribeUrl: input.tracking.unsubscribe } : null;
+  const html = addOpenPixel(footer ? addFooter(tracked.html, footer) : tracked.html, input.tracking.pixel);
+  const text = footer ? `${input.text.replace(/\s+$/, '')}\n\n${footerText(footer)}` : input.text;
   const unsubscribe = [`<${input.tracking.unsubscribe}>`, ...(input.unsubscribeMailto ? [`<mailto:${input.unsubscribeMailto}?subject=unsubscribe>`] : [])].join(', ');
   const composer = new MailComposer({
     from: input.from.name ? { name: input.from.name, address: input.from.address } : input.from.address,
@@ -51,7 +62,7 @@ export async function composeEmail(input: ComposeEmailInput): Promise<ComposedEm
     date: input.date,
     inReplyTo: input.thread?.inReplyTo,
     references: input.thread ? [...input.thread.references] : undefined,
-    text: input.text,
+    text,
     html,
     headers: {
       'List-Unsubscribe': unsubscribe,
@@ -60,6 +71,8 @@ export async function composeEmail(input: ComposeEmailInput): Promise<ComposedEm
     },
     // Quoted-printable keeps long HTML lines under the 998-octet limit and stays readable.
     textEncoding: 'quoted-printable',
+    // CRLF throughout (RFC 5322): what SMTP puts on the wire, so every transport sends the same bytes.
+    newline: 'windows',
     xMailer: false,
   });
   const raw = await composer.compile().build();
@@ -68,6 +81,8 @@ export async function composeEmail(input: ComposeEmailInput): Promise<ComposedEm
     messageIdHeader,
     envelope: { from: input.from.address, to: [input.to.address] },
     raw,
+    content: { from: input.from, to: input.to, subject: input.subject, html, text },
+    thread: input.thread ? { inReplyTo: input.thread.inReplyTo, providerThreadId: input.thread.providerThreadId, providerMessageId: input.thread.providerMessageId } : undefined,
     untrackedLinks: tracked.missing,
   };
 }

@@ -74,3 +74,33 @@ export function addOpenPixel(html: string, pixelUrl: string): string {
   const close = html.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i);
   return close >= 0 ? `${html.slice(0, close)}${img}${html.slice(close)}` : `${html}\n${img}`;
 }
+
+export type Footer = { postalAddress?: string; companyName?: string; unsubscribeUrl: string };
+
+const escapeText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** "Company, address" on one line (an address given on several lines is joined with commas). */
+function senderLine(footer: Footer): string {
+  const address = footer.postalAddress?.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(', ');
+  return [footer.companyName?.trim(), address].filter(Boolean).join(', ');
+}
+
+/**
+ * The CAN-SPAM footer: who sends (postal address) and a visible way out (the same signed
+ * unsubscribe link as List-Unsubscribe), at the end of the body like the pixel.
+ */
+export function addFooter(html: string, footer: Footer): string {
+  const sender = senderLine(footer);
+  const block =
+    `<div style="margin-top:24px;font-size:12px;line-height:1.4;color:#888">` +
+    (sender ? `${escapeText(sender)}<br>` : '') +
+    `<a href=${attribute(footer.unsubscribeUrl)} style="color:#888">Unsubscribe</a></div>`;
+  const close = html.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i);
+  return close >= 0 ? `${html.slice(0, close)}${block}${html.slice(close)}` : `${html}\n${block}`;
+}
+
+/** The footer of the plain-text part. */
+export function footerText(footer: Footer): string {
+  const sender = senderLine(footer);
+  return `--\n${sender ? `${sender}\n` : ''}Unsubscribe: ${footer.unsubscribeUrl}`;
+}
