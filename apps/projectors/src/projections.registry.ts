@@ -1,13 +1,19 @@
 import { DB } from '@app/read-store';
 import { Projection } from '@app/projections';
+import { aiUsageProjection } from './ai-usage/ai-usage.projection';
 import { campaignDailyStatsProjection } from './campaign-daily-stats/campaign-daily-stats.projection';
 import { campaignsProjection } from './campaigns/campaigns.projection';
 import { dueStepsProjection } from './due-steps/due-steps.projection';
 import { emailsProjection } from './emails/emails.projection';
 import { enrollmentsProjection } from './enrollments/enrollments.projection';
+import { eventLogProjection } from './event-log/event-log.projection';
 import { leadsProjection } from './leads/leads.projection';
+import { leadDatesProjection } from './lead-dates/lead-dates.projection';
+import { mailboxesProjection } from './mailboxes/mailboxes.projection';
 import { membersProjection } from './members/members.projection';
+import { replyRatesProjection } from './reply-rates/reply-rates.projection';
 import { sequencesProjection } from './sequences/sequences.projection';
+import { suppressionsProjection } from './suppressions/suppressions.projection';
 import { templatesProjection } from './templates/templates.projection';
 
 /**
@@ -24,4 +30,10 @@ export const projections: readonly Projection<DB>[] = [
   emailsProjection,
   campaignDailyStatsProjection,
   dueStepsProjection,
+  eventLogProjection,
+  replyRatesProjection,
+  mailboxesProjection,
+  suppressionsProjection,
+  leadDatesProjection,
+  aiUsageProjection,
 ];

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ProjectorsErasureWatch } from './host/erasure-watch.service';
 import { ProjectionHostService } from './host/projection-host.service';
 import { ProjectorsSettings } from './projectors.config';
 import { PROJECTORS_SETTINGS } from './projectors.tokens';
@@ -9,7 +10,7 @@ export class ProjectorsModule {
   static forRoot(settings: ProjectorsSettings): DynamicModule {
     return {
       module: ProjectorsModule,
-      providers: [{ provide: PROJECTORS_SETTINGS, useValue: settings }, ProjectionHostService],
+      providers: [{ provide: PROJECTORS_SETTINGS, useValue: settings }, ProjectionHostService, ProjectorsErasureWatch],
       exports: [ProjectionHostService],
     };
   }

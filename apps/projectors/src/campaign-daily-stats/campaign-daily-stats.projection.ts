@@ -38,6 +38,7 @@ export const campaignDailyStatsProjection = defineProjection<DB>()({
   version: 1,
   handles: ['LeadEnrolled', 'EmailSent', 'EmailOpened', 'LinkClicked', 'ReplyReceived', 'EmailBounced', 'LeadUnsubscribed'],
   tables: ['campaign_daily_stats', 'campaign_daily_stats_firsts'],
+  readsPersonalData: false,
 
   async migrate(db, schema) {
     const campaignDailyStats = sql.id(schema, 'campaign_daily_stats');

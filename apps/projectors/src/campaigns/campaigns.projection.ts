@@ -100,6 +100,7 @@ export const campaignsProjection = defineProjection<DB>()({
     'LeadUnsubscribed',
   ],
   tables: ['campaigns', 'campaign_enrollment_firsts'],
+  readsPersonalData: false,
 
   async migrate(db, schema) {
     const campaigns = sql.id(schema, 'campaigns');

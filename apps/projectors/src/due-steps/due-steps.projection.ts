@@ -17,6 +17,7 @@ export const dueStepsProjection = defineProjection<DB>()({
   version: 1,
   handles: ['CampaignCreated', 'StepScheduled', 'StepDue', 'EnrollmentCompleted', 'EnrollmentStopped'],
   tables: ['due_steps', 'due_step_campaigns'],
+  readsPersonalData: false,
 
   async migrate(db, schema) {
     const dueSteps = sql.id(schema, 'due_steps');

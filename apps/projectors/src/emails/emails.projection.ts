@@ -1,5 +1,6 @@
 import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
+import { ERASED } from '@app/events';
 import { defineProjection } from '@app/projections';
 import { fromExcluded, inChunks, isAfter, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
 import { sql } from 'kysely';
@@ -68,12 +69,17 @@ const mutableColumns = [
  * human opens (pixel fetches by a person), `machine_open_count` those by proxies and scanners.
  * `first_opened_at` is when a person first showed they read it: a human open, or a click or a
  * human reply before any open (the pixel is often blocked).
+ * When the lead is erased (LeadErased), the content of every email to it (address, subject,
+ * bodies) reads "[erased]", as the sealed fields of its events do after erasure, so a rebuild
+ * gives the same rows; delivery and tracking facts stay, and so do the counters built on them.
  */
 export const emailsProjection = defineProjection<DB>()({
   name: 'emails',
-  version: 1,
-  handles: ['EmailQueued', 'EmailSent', 'EmailFailed', 'EmailOpened', 'LinkClicked', 'ReplyReceived', 'EmailBounced'],
+  // v2: LeadErased purges the content; an index on lead_id finds a lead's emails.
+  version: 2,
+  handles: ['EmailQueued', 'EmailSent', 'EmailFailed', 'EmailOpened', 'LinkClicked', 'ReplyReceived', 'EmailBounced', 'LeadErased'],
   tables: ['emails'],
+  readsPersonalData: ['EmailQueued'],
 
   async migrate(db, schema) {
     const emails = sql.id(schema, 'emails');
@@ -116,12 +122,14 @@ export const emailsProjection = defineProjection<DB>()({
       )`.execute(db);
     await sql`create index on ${emails} (enrollment_id, step_index)`.execute(db);
     await sql`create index on ${emails} (message_id_header) where message_id_header is not null`.execute(db);
+    await sql`create index on ${emails} (lead_id)`.execute(db);
   },
 
   async apply({ db, orderKey, warn }, events) {
-    const ids = [...new Set(events.map((e) => e.data.emailId))];
+    const ids = [...new Set(events.flatMap((e) => (e.type === 'LeadErased' ? [] : [e.data.emailId])))];
+    const erasedLeads = new Set<string>();
     const emails = new Map<string, EmailRow>();
-    for (const r of await db.selectFrom('emails').selectAll().where('emailId', 'in', ids).execute()) {
+    for (const r of ids.length ? await db.selectFrom('emails').selectAll().where('emailId', 'in', ids).execute() : []) {
       emails.set(r.emailId, {
         ...r,
         links: JSON.stringify(r.links),
@@ -138,7 +146,7 @@ export const emailsProjection = defineProjection<DB>()({
     }
     const changed = new Set<string>();
     /** The email row, if this event is new to it. */
-    const fresh = (event: (typeof events)[number]): EmailRow | null => {
+    const fresh = (event: Exclude<(typeof events)[number], { type: 'LeadErased' }>): EmailRow | null => {
       const row = emails.get(event.data.emailId);
       if (!row) {
         warn('event for an unknown email; ignored', { emailId: event.data.emailId, eventId: event.id, type: event.type });
@@ -246,6 +254,14 @@ export const emailsProjection = defineProjection<DB>()({
           row.firstOpenedAt ??= at;
           break;
         }
+        case 'LeadErased': {
+          // Emails of this batch are purged in memory; stored ones by one update below.
+          erasedLeads.add(event.data.leadId);
+          for (const row of emails.values()) {
+            if (row.leadId === event.data.leadId) Object.assign(row, { toAddress: ERASED, subject: ERASED, bodyHtml: ERASED, bodyText: ERASED });
+          }
+          break;
+        }
         case 'EmailBounced': {
           // bounced_at is the first bounce; a HARD bounce after a SOFT one upgrades the kind.
           const row = fresh(event);
@@ -265,6 +281,14 @@ export const emailsProjection = defineProjection<DB>()({
         .insertInto('emails')
         .values(chunk)
         .onConflict((oc) => oc.column('emailId').doUpdateSet(fromExcluded<EmailRow>(mutableColumns)))
+        .execute();
+    }
+    // Content never changes otherwise, so the upsert above leaves it: erasure overwrites it here.
+    if (erasedLeads.size) {
+      await db
+        .updateTable('emails')
+        .set({ toAddress: ERASED, subject: ERASED, bodyHtml: ERASED, bodyText: ERASED })
+        .where('leadId', 'in', [...erasedLeads])
         .execute();
     }
   },

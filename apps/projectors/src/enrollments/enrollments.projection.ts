@@ -50,7 +50,8 @@ const mutableColumns = [
  */
 export const enrollmentsProjection = defineProjection<DB>()({
   name: 'enrollments',
-  version: 1,
+  // v2: no unique (campaign_id, lead_id): an occasion campaign enrols a lead once per date and year.
+  version: 2,
   handles: [
     'LeadEnrolled',
     'StepScheduled',
@@ -66,6 +67,7 @@ export const enrollmentsProjection = defineProjection<DB>()({
     'LeadUnsubscribed',
   ],
   tables: ['enrollments'],
+  readsPersonalData: false,
 
   async migrate(db, schema) {
     const enrollments = sql.id(schema, 'enrollments');
@@ -90,10 +92,10 @@ export const enrollmentsProjection = defineProjection<DB>()({
         bounced_at timestamptz,
         unsubscribed_at timestamptz,
         finished_at timestamptz,
-        last_position numeric(40, 0) not null default 0,
-        unique (campaign_id, lead_id)
+        last_position numeric(40, 0) not null default 0
       )`.execute(db);
     await sql`create index on ${enrollments} (lead_id)`.execute(db);
+    await sql`create index on ${enrollments} (campaign_id, lead_id)`.execute(db);
     await sql`create index on ${enrollments} (campaign_id, status)`.execute(db);
   },
 

@@ -3,7 +3,7 @@ import { EventStore } from '@app/event-store';
 import { ProgressBus } from '@app/messaging';
 import { LockConnection, ProjectionHost, viewsExist } from '@app/projections';
 import { DB } from '@app/read-store';
-import { AppLogger, EVENT_STORE, KYSELY, LOGGER, MetricsService, PLATFORM_CONFIG, PROGRESS_BUS, PlatformConfig, ReadinessService, createKysely, libraryLogger } from '@app/platform';
+import { AppLogger, EVENT_STORE, KYSELY, LOGGER, MetricsService, PLATFORM_CONFIG, PROGRESS_BUS, PlatformConfig, ReadinessService, createKysely, libraryLogger, survivesLostConnections } from '@app/platform';
 import { Pool } from 'pg';
 import { Kysely } from 'kysely';
 import { projections } from '../projections.registry';
@@ -43,8 +43,8 @@ export class ProjectionHostService implements OnModuleInit, OnApplicationBootstr
   ) {
     this.locks = new LockConnection(config.databaseUrl);
     // A few connections are enough: batches are short, and runners wait their turn.
-    this.writePool = new Pool({ connectionString: config.databaseUrl, max: Math.min(4, config.databasePoolSize), options: '-c synchronous_commit=off' });
-    this.writePool.on('error', () => undefined);
+    // Batches run in transactions: a connection lost mid-batch fails that batch (retried), not the process.
+    this.writePool = survivesLostConnections(new Pool({ connectionString: config.databaseUrl, max: Math.min(4, config.databasePoolSize), options: '-c synchronous_commit=off' }));
     this.writeDb = createKysely<DB>(this.writePool);
     this.host = new ProjectionHost<DB>({
       projections,

@@ -1,10 +1,11 @@
 import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
+import { ERASED } from '@app/events';
 import { defineProjection } from '@app/projections';
 import { fromExcluded, inChunks, isAfter, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
-type LeadStatus = 'contactable' | 'suppressed' | 'unsubscribed';
+type LeadStatus = 'contactable' | 'suppressed' | 'unsubscribed' | 'erased';
 type LeadRow = {
   leadId: string;
   workspaceId: string;
@@ -41,12 +42,20 @@ const mutableColumns = [
 ] as const satisfies readonly (keyof LeadRow)[];
 const optionalFields = ['firstName', 'lastName', 'company', 'title', 'timezone'] as const;
 
-/** Leads with their status. */
+/**
+ * Leads with their status. Erasure (LeadErased) empties every personal column for good: the
+ * row keeps its id, workspace, email hash (the suppression list honours an opt-out by it) and
+ * dates, so counters elsewhere still add up. The values are fixed rather than read from the
+ * events, so the live row and a rebuild after erasure (which reads the sealed fields as
+ * "[erased]") end the same.
+ */
 export const leadsProjection = defineProjection<DB>()({
   name: 'leads',
-  version: 1,
-  handles: ['LeadCreated', 'LeadUpdated', 'LeadSuppressed', 'LeadUnsubscribed'],
+  // v2: LeadErased purges the personal columns (v1 kept them).
+  version: 2,
+  handles: ['LeadCreated', 'LeadUpdated', 'LeadSuppressed', 'LeadUnsubscribed', 'LeadErased'],
   tables: ['leads'],
+  readsPersonalData: ['LeadCreated', 'LeadUpdated'],
 
   async migrate(db, schema) {
     const leads = sql.id(schema, 'leads');
@@ -136,7 +145,7 @@ export const leadsProjection = defineProjection<DB>()({
         case 'LeadUpdated': {
           // Only the fields present changed; null clears an optional field.
           const row = fresh(event);
-          if (!row) break;
+          if (!row || row.status === 'erased') break;
           const d = event.data;
           if (d.email !== undefined) row.email = d.email;
           if (d.emailHash !== undefined) row.emailHash = d.emailHash;
@@ -151,7 +160,7 @@ export const leadsProjection = defineProjection<DB>()({
         case 'LeadSuppressed': {
           // Unsubscribed outranks suppressed (the lead's own wish); the reason is kept either way.
           const row = fresh(event);
-          if (!row) break;
+          if (!row || row.status === 'erased') break;
           if (row.status !== 'unsubscribed') row.status = 'suppressed';
           row.suppressionReason = event.data.reason;
           row.updatedAt = utcInstant(event.data.suppressedAt);
@@ -159,10 +168,17 @@ export const leadsProjection = defineProjection<DB>()({
         }
         case 'LeadUnsubscribed': {
           const row = fresh(event);
-          if (!row) break;
+          if (!row || row.status === 'erased') break;
           row.status = 'unsubscribed';
           row.unsubscribedAt ??= utcInstant(event.data.unsubscribedAt);
           row.updatedAt = utcInstant(event.data.unsubscribedAt);
+          break;
+        }
+        case 'LeadErased': {
+          const row = fresh(event);
+          if (!row) break;
+          Object.assign(row, { email: ERASED, firstName: null, lastName: null, company: null, title: null, customFields: '{}', status: 'erased' });
+          row.updatedAt = utcInstant(event.data.erasedAt);
           break;
         }
         default:

@@ -1,13 +1,21 @@
 import { DB } from '@app/read-store';
 import { defineProjection } from '@app/projections';
 import { assertNever } from '@app/domain';
-import { sql } from 'kysely';
+import { Transaction, sql } from 'kysely';
 
-/** Users, workspaces and who belongs to which with which role (authentication, roles). */
+async function workspaceExists(db: Transaction<DB>, workspaceId: string): Promise<boolean> {
+  return (await db.selectFrom('workspaces').select('workspaceId').where('workspaceId', '=', workspaceId).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Users, workspaces and who belongs to which with which role (authentication, roles), and each
+ * workspace's profile and AI allowance (the workspace screen).
+ * v2: the profile (company name, postal address, product description, website) and AI limits.
+ */
 export const membersProjection = defineProjection<DB>()({
   name: 'members',
-  version: 1,
-  handles: ['UserRegistered', 'WorkspaceCreated', 'MemberAdded', 'MemberRoleChanged', 'MemberRemoved'],
+  version: 2,
+  handles: ['UserRegistered', 'WorkspaceCreated', 'MemberAdded', 'MemberRoleChanged', 'MemberRemoved', 'WorkspaceProfileUpdated', 'AiLimitsSet'],
   tables: ['users', 'workspaces', 'workspace_members'],
 
   async migrate(db, schema) {
@@ -23,7 +31,17 @@ export const membersProjection = defineProjection<DB>()({
         workspace_id uuid primary key,
         name text not null,
         owner_id uuid not null,
-        created_at timestamptz not null
+        created_at timestamptz not null,
+        company_name text,
+        postal_address text,
+        product_description text,
+        website text,
+        profile_updated_at timestamptz,
+        ai_monthly_token_budget bigint,
+        ai_requests_per_minute integer,
+        ai_limits_set_at timestamptz,
+        -- The last profile or limits event taken in: replaying older ones changes nothing.
+        settings_position numeric(40, 0)
       )`.execute(db);
     await sql`
       create table ${sql.id(schema, 'workspace_members')} (
@@ -36,7 +54,7 @@ export const membersProjection = defineProjection<DB>()({
     await sql`create index on ${sql.id(schema, 'workspace_members')} (user_id, added_at)`.execute(db);
   },
 
-  async apply({ db }, events) {
+  async apply({ db, orderKey, warn }, events) {
     for (const event of events) {
       switch (event.type) {
         case 'UserRegistered': {
@@ -64,6 +82,33 @@ export const membersProjection = defineProjection<DB>()({
         case 'MemberRemoved':
           await db.deleteFrom('workspaceMembers').where('workspaceId', '=', event.data.workspaceId).where('userId', '=', event.data.userId).execute();
           break;
+        case 'WorkspaceProfileUpdated': {
+          // Only the fields that changed are in the event; the others keep their value.
+          const { workspaceId, companyName, postalAddress, productDescription, website, updatedAt } = event.data;
+          const changes = { companyName, postalAddress, productDescription, website };
+          const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+          const key = orderKey(event);
+          const updated = await db
+            .updateTable('workspaces')
+            .set({ ...set, profileUpdatedAt: updatedAt, settingsPosition: key })
+            .where('workspaceId', '=', workspaceId)
+            .where((eb) => eb.or([eb('settingsPosition', 'is', null), eb('settingsPosition', '<', key)]))
+            .executeTakeFirst();
+          if (updated.numUpdatedRows === 0n && !(await workspaceExists(db, workspaceId))) warn(`${event.type} for an unknown workspace; ignored`, { workspaceId, eventId: event.id });
+          break;
+        }
+        case 'AiLimitsSet': {
+          const { workspaceId, monthlyTokenBudget, requestsPerMinute, setAt } = event.data;
+          const key = orderKey(event);
+          const updated = await db
+            .updateTable('workspaces')
+            .set({ aiMonthlyTokenBudget: monthlyTokenBudget, aiRequestsPerMinute: requestsPerMinute, aiLimitsSetAt: setAt, settingsPosition: key })
+            .where('workspaceId', '=', workspaceId)
+            .where((eb) => eb.or([eb('settingsPosition', 'is', null), eb('settingsPosition', '<', key)]))
+            .executeTakeFirst();
+          if (updated.numUpdatedRows === 0n && !(await workspaceExists(db, workspaceId))) warn(`${event.type} for an unknown workspace; ignored`, { workspaceId, eventId: event.id });
+          break;
+        }
         default:
           assertNever(event, 'members event');
       }

@@ -10,6 +10,7 @@ export const sequencesProjection = defineProjection<DB>()({
   version: 1,
   handles: ['SequenceCreated'],
   tables: ['sequences'],
+  readsPersonalData: false,
 
   async migrate(db, schema) {
     const sequences = sql.id(schema, 'sequences');

@@ -15,8 +15,13 @@ export function isAfter(orderKey: string, lastPosition: string | null | undefine
  * where the batch boundaries fell (a rebuild gives the same bytes).
  */
 export function utcInstant(value: string | Date): string {
+  // Instants in events are nearly always written this way already: parsing and printing them
+  // again would give the same string (a replay spends real time on it). Days 29 to 31 take the
+  // long way: Date rolls an impossible one (02-30) over into the next month.
+  if (typeof value === 'string' && value.length === 24 && canonicalInstant.test(value)) return value;
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }
+const canonicalInstant = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 /** Like {@link utcInstant} for nullable columns read back from the database. */
 export function utcInstantOrNull(value: string | Date | null): string | null {

@@ -9,6 +9,7 @@ export const templatesProjection = defineProjection<DB>()({
   version: 1,
   handles: ['TemplateCreated', 'TemplateRevised'],
   tables: ['templates'],
+  readsPersonalData: false,
 
   async migrate(db, schema) {
     const t = sql.id(schema, 'templates');
