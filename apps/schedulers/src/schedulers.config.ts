@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MailProviderSettings, checkMailProviderEnv, mailProviderEnv, mailProvidersFrom } from '@app/mail';
 import { commonEnv, parseEnv, port, positiveInt, secret } from '@app/platform';
 
 export const schedulersEnv = z.object({
@@ -19,7 +20,13 @@ export const schedulersEnv = z.object({
   DELIVERY_SUBJECT: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a NATS subject without wildcards').default('delivery.email'),
   DELIVERY_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('delivery-workers'),
   DATABASE_POOL_SIZE: positiveInt(10),
-});
+  /** How often each Gmail and Outlook inbox is read for replies and bounces. */
+  INBOX_POLL_MS: positiveInt(60_000),
+  /** How often upcoming occasions (birthdays, anniversaries) are looked for and enrolled. */
+  OCCASION_POLL_MS: positiveInt(60_000),
+  /** Gmail and Microsoft 365 apps: the schedulers refresh the mailboxes' tokens with them. */
+  ...mailProviderEnv,
+}).superRefine(checkMailProviderEnv);
 
 export type SchedulersSettings = {
   publicUrl: string;
@@ -30,6 +37,10 @@ export type SchedulersSettings = {
   deliveryConcurrency: number;
   deliveryMaxAttempts: number;
   deliveryQueue: { stream: string; subject: string; consumer: string };
+  /** The OAuth providers (absent: none configured; Gmail and Outlook mailboxes then wait). */
+  providers?: MailProviderSettings;
+  inboxPollMs?: number;
+  occasionPollMs?: number;
 };
 
 export function schedulersSettingsFrom(env: z.output<typeof schedulersEnv>): SchedulersSettings {
@@ -42,6 +53,9 @@ export function schedulersSettingsFrom(env: z.output<typeof schedulersEnv>): Sch
     deliveryConcurrency: env.DELIVERY_CONCURRENCY,
     deliveryMaxAttempts: env.DELIVERY_MAX_ATTEMPTS,
     deliveryQueue: { stream: env.DELIVERY_STREAM, subject: env.DELIVERY_SUBJECT, consumer: env.DELIVERY_CONSUMER },
+    providers: mailProvidersFrom(env, env.PUBLIC_URL),
+    inboxPollMs: env.INBOX_POLL_MS,
+    occasionPollMs: env.OCCASION_POLL_MS,
   };
 }
 

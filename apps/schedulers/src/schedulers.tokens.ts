@@ -8,3 +8,5 @@ export const DELIVERY_QUEUE = Symbol('DELIVERY_QUEUE');
 export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');
 /** The connection holding every reactor's advisory lock. */
 export const SCHEDULERS_LOCKS = Symbol('SCHEDULERS_LOCKS');
+/** The provider clients of the workspace mailboxes (MailboxConnections). */
+export const MAILBOX_CONNECTIONS = Symbol('MAILBOX_CONNECTIONS');

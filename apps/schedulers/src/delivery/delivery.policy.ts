@@ -1,6 +1,6 @@
-import { CampaignState, EnrollmentState, LeadState } from '@app/domain';
-import { StopReason } from '@app/events';
-import { TransportError } from '@app/mail';
+import { CampaignState, EnrollmentState, LeadState, SendWindowFacts, nextOpenSlot } from '@app/domain';
+import { SkipReason, StopReason } from '@app/events';
+import { MailboxAuthError, ProviderRateLimited, TransportError } from '@app/mail';
 
 /** What the worker knows about an email when a delivery message arrives. */
 export type DeliveryFacts = {
@@ -11,6 +11,8 @@ export type DeliveryFacts = {
   enrollment: EnrollmentState['status'];
   campaign: CampaignState['status'];
   lead: LeadState['status'];
+  /** The address is on the workspace's suppression list (whichever lead or campaign put it there), and why. */
+  suppressed: string | null;
 };
 
 export type DeliveryDecision =
@@ -21,17 +23,20 @@ export type DeliveryDecision =
   /**
    * Never send it: record it as failed (not sent) with the reason; when the enrollment is
    * still open, stop it first with `stop`, so it ends for the real reason rather than as
-   * SEND_FAILED.
+   * SEND_FAILED. With `skip`, the lead may no longer be emailed: the step is recorded as
+   * skipped for that reason (StepSkipped) as well.
    */
-  | { kind: 'abandon'; reason: string; stop?: StopReason }
+  | { kind: 'abandon'; reason: string; stop?: StopReason; skip?: SkipReason }
   | { kind: 'send' };
 
 export const HOLD_WHILE_PAUSED_MS = 30_000;
+/** How often an email waiting for its mailbox to be reconnected looks again. */
+export const HOLD_FOR_MAILBOX_MS = 60_000;
 
-const leadStop: Record<Exclude<LeadState['status'], 'contactable' | 'none'>, StopReason> = {
-  suppressed: 'SUPPRESSED',
-  unsubscribed: 'UNSUBSCRIBED',
-  erased: 'LEAD_ERASED',
+const leadBlock: Record<Exclude<LeadState['status'], 'contactable' | 'none'>, { stop: StopReason; skip: SkipReason }> = {
+  suppressed: { stop: 'SUPPRESSED', skip: 'LEAD_SUPPRESSED' },
+  unsubscribed: { stop: 'UNSUBSCRIBED', skip: 'LEAD_UNSUBSCRIBED' },
+  erased: { stop: 'LEAD_ERASED', skip: 'LEAD_ERASED' },
 };
 
 /**
@@ -44,8 +49,20 @@ export function decideDelivery(facts: DeliveryFacts): DeliveryDecision {
   if (facts.email !== 'queued') return { kind: 'skip', why: `already ${facts.email}` };
   const open = facts.enrollment === 'waiting' || facts.enrollment === 'active';
   if (facts.lead === 'none') return { kind: 'abandon', reason: 'not sent: the lead does not exist' };
-  if (facts.lead !== 'contactable') return { kind: 'abandon', reason: `not sent: the lead is ${facts.lead}`, stop: open ? leadStop[facts.lead] : undefined };
-  if (facts.personalDataErased) return { kind: 'abandon', reason: "not sent: the lead's personal data was erased", stop: open ? 'LEAD_ERASED' : undefined };
+  if (facts.lead !== 'contactable') {
+    const block = leadBlock[facts.lead];
+    return { kind: 'abandon', reason: `not sent: the lead is ${facts.lead}`, stop: open ? block.stop : undefined, skip: block.skip };
+  }
+  if (facts.personalDataErased) return { kind: 'abandon', reason: "not sent: the lead's personal data was erased", stop: open ? 'LEAD_ERASED' : undefined, skip: 'LEAD_ERASED' };
+  if (facts.suppressed) {
+    const unsubscribed = facts.suppressed === 'UNSUBSCRIBED';
+    return {
+      kind: 'abandon',
+      reason: `not sent: the address is on the suppression list (${facts.suppressed})`,
+      stop: open ? (unsubscribed ? 'UNSUBSCRIBED' : 'SUPPRESSED') : undefined,
+      skip: unsubscribed ? 'LEAD_UNSUBSCRIBED' : 'LEAD_SUPPRESSED',
+    };
+  }
   if (!open) return { kind: 'abandon', reason: `not sent: the enrollment is ${facts.enrollment}` };
   switch (facts.campaign) {
     case 'active':
@@ -70,17 +87,41 @@ export function sendRetryDelayMs(attempt: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(1, attempt));
 }
 
-export type AfterSendFailure = { kind: 'retry'; afterMs: number } | { kind: 'fail'; reason: string };
+export type AfterSendFailure =
+  | { kind: 'retry'; afterMs: number }
+  /** The provider asked to slow down: wait as asked, without spending an attempt. */
+  | { kind: 'wait'; afterMs: number; why: string }
+  | { kind: 'fail'; reason: string };
 
 /**
- * After a transport failed: retry a transient failure (after the wait the provider asked
- * for, if it said), until `maxAttempts`; a permanent one, or the last attempt, is recorded
- * as EmailFailed.
+ * After a transport failed: wait out a provider's rate limit (as long as it asked, no attempt
+ * spent); retry a transient failure (after the wait the provider asked for, if it said), until
+ * `maxAttempts`; a permanent one, or the last attempt, is recorded as EmailFailed.
  */
 export function afterSendFailure(error: unknown, attempt: number, maxAttempts: number): AfterSendFailure {
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ProviderRateLimited) return { kind: 'wait', afterMs: Math.max(1000, error.retryAfterMs ?? 60_000), why: `the provider asked to slow down: ${message}` };
   if (error instanceof TransportError && error.permanent) return { kind: 'fail', reason: message };
   if (attempt >= maxAttempts) return { kind: 'fail', reason: `gave up after ${attempt} attempts: ${message}` };
   const asked = error instanceof TransportError ? error.retryAfterMs : undefined;
   return { kind: 'retry', afterMs: asked !== undefined ? Math.max(0, asked) : sendRetryDelayMs(attempt) };
+}
+
+/**
+ * A queued email that waited (a paused campaign, a disconnected mailbox, limits) may find the
+ * send window closed by the time it can go: it waits for the window to open, in the lead's
+ * zone (else the campaign's). A step sent by hand (sendStep) goes at once, as it was queued.
+ */
+export function sendWindowHold(now: Date, window: SendWindowFacts, manual: boolean): { afterMs: number; until: string; why: string } | null {
+  if (!window || manual) return null;
+  const at = now.toISOString();
+  const until = nextOpenSlot(at, window.window, window.zone);
+  const afterMs = Date.parse(until) - now.getTime();
+  if (afterMs <= 0) return null;
+  return { afterMs, until, why: `outside the send window (${window.window.days.join(',')} ${window.window.start}-${window.window.end} ${window.zone}); it opens at ${until}` };
+}
+
+/** A refused login or a revoked grant is the mailbox's problem: disconnect it, and hold its emails. */
+export function mailboxProblem(error: unknown): { reason: 'REVOKED' | 'AUTH_FAILED'; detail: string } | null {
+  return error instanceof MailboxAuthError ? { reason: error.problem, detail: error.message } : null;
 }

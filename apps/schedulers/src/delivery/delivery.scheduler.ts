@@ -3,10 +3,11 @@ import { EnrollmentUseCases, Facts } from '@app/application';
 import { EventStore } from '@app/event-store';
 import { Transport } from '@app/mail';
 import { InProcessWorkQueue, WorkConsumer, WorkQueue } from '@app/messaging';
-import { AppLogger, CLOCK, Clock, EVENT_STORE, LOGGER, MetricsService } from '@app/platform';
+import { AppLogger, CLOCK, Clock, CommandExecutor, EVENT_STORE, LOGGER, MetricsService } from '@app/platform';
 import { Kysely, sql } from 'kysely';
 import { SchedulersSettings } from '../schedulers.config';
-import { DELIVERY_QUEUE, MAIL_TRANSPORT, SCHEDULERS_DB, SCHEDULERS_SETTINGS } from '../schedulers.tokens';
+import { MailboxConnections } from '../mailboxes/mailbox-connections';
+import { DELIVERY_QUEUE, MAILBOX_CONNECTIONS, MAIL_TRANSPORT, SCHEDULERS_DB, SCHEDULERS_SETTINGS } from '../schedulers.tokens';
 import { errorText } from '../shared/concurrency';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryWorker } from './delivery.worker';
@@ -30,6 +31,7 @@ export class DeliveryScheduler {
     @Inject(DELIVERY_QUEUE) private readonly queue: WorkQueue<DeliveryJob>,
     @Inject(SCHEDULERS_DB) private readonly db: Kysely<unknown>,
     @Inject(MAIL_TRANSPORT) transport: Transport,
+    @Inject(MAILBOX_CONNECTIONS) mailboxes: MailboxConnections,
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(CLOCK) clock: Clock,
     @Inject(LOGGER) private readonly logger: AppLogger,
@@ -37,6 +39,7 @@ export class DeliveryScheduler {
     facts: Facts,
     enrollments: EnrollmentUseCases,
     metrics: MetricsService,
+    commands: CommandExecutor,
   ) {
     this.worker = new DeliveryWorker({
       store,
@@ -44,6 +47,8 @@ export class DeliveryScheduler {
       enrollments,
       db,
       transport,
+      mailboxes,
+      commands,
       clock,
       logger: logger.child({ component: 'delivery' }),
       settings,

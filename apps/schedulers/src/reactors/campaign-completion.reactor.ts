@@ -25,7 +25,7 @@ export function campaignCompletionReactor(deps: Pick<ReactorDependencies, 'db' |
           if (unfinished > 0) return;
           await tolerateRefusal(logger, 'complete campaign', { campaignId }, async () => {
             const campaign = await facts.campaign(campaignId, workspaceId);
-            if (!shouldComplete(campaign.state.status, unfinished)) return;
+            if (!shouldComplete(campaign.state.status, unfinished, campaign.state.occasion !== null)) return;
             await commands.execute({
               name: 'CompleteCampaign',
               streamId: streams.campaign(campaignId),

@@ -70,6 +70,10 @@ describe('completing a campaign', () => {
     expect(shouldComplete('completed', 0)).toBe(false);
   });
 
+  it('never happens to an occasion campaign: next year’s dates are still to come', () => {
+    expect(shouldComplete('active', 0, true)).toBe(false);
+  });
+
   it('is looked at once per campaign of a batch, after its last ending', () => {
     const other = '0195a3c4-0000-7000-8000-0000000000c2';
     const events = [

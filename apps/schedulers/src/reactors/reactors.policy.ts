@@ -51,9 +51,12 @@ export function shouldResume(enrollment: EnrollmentState, resumedAt: string): bo
   return due < Date.parse(resumedAt);
 }
 
-/** The campaign is done once nothing is waiting or active any more; only a running campaign completes. */
-export function shouldComplete(campaign: CampaignStatus, unfinishedEnrollments: number): boolean {
-  return unfinishedEnrollments === 0 && (campaign === 'active' || campaign === 'paused');
+/**
+ * The campaign is done once nothing is waiting or active any more; only a running campaign
+ * completes. An occasion campaign never runs out: next year's birthdays are still to come.
+ */
+export function shouldComplete(campaign: CampaignStatus, unfinishedEnrollments: number, occasion = false): boolean {
+  return !occasion && unfinishedEnrollments === 0 && (campaign === 'active' || campaign === 'paused');
 }
 
 /** One entry per campaign of a batch of endings: its last ending, to wait for the read model once. */

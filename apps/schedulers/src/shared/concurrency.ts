@@ -34,3 +34,6 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** PostgreSQL's "undefined table": a read model not built yet (a fresh install, a projection just added). */
+export const isMissingReadModel = (error: unknown) => (error as { code?: unknown })?.code === '42P01';
