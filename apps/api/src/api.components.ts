@@ -54,6 +54,15 @@ import { ReviseTemplateResolver } from './templates/revise-template/revise-templ
 import { TrackingTokens } from './tracking/tracking-token';
 import { TrackingController } from './tracking/tracking.controller';
 import { UnsubscribeController } from './tracking/unsubscribe.controller';
+import { aiComponents } from './ai/ai.components';
+import { workspaceComponents } from './workspace/workspace.components';
+import { leadDatesComponents } from './lead-dates/lead-dates.components';
+import { mailboxesComponents } from './mailboxes/mailboxes.components';
+import { sendingComponents } from './sending/sending.components';
+import { auditComponents } from './audit/audit.components';
+import { gdprComponents } from './gdpr/gdpr.components';
+import { membersComponents } from './members/members.components';
+import { projectionsComponents } from './projections/projections.components';
 
 import { Type } from '@nestjs/common';
 
@@ -124,7 +133,7 @@ const core: ApiComponents = { resolvers: coreResolvers, handlers: coreHandlers, 
  * Every feature of the API. A new feature keeps its own `<feature>.components.ts` next to its
  * code and adds one line here.
  */
-const features: readonly ApiComponents[] = [core];
+const features: readonly ApiComponents[] = [core, workspaceComponents, aiComponents, mailboxesComponents, sendingComponents, leadDatesComponents, auditComponents, gdprComponents, membersComponents, projectionsComponents];
 
 /** Every GraphQL resolver: the schema is built from exactly these (and schema.graphql printed from them). */
 export const resolvers = features.flatMap((f) => f.resolvers);
