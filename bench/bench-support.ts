@@ -12,9 +12,10 @@ export function percentiles(samples: number[]): { p50: number; p99: number; max:
 
 /**
  * A scratch database for a benchmark on BENCH_DATABASE_URL's server, else the local one, else
- * an embedded server. Dropped at the end.
+ * an embedded server. Dropped at the end, unless `keep` (then it is also kept from a previous
+ * run: a benchmark can reuse a big generated log while its author iterates).
  */
-export async function benchDatabase(name: string): Promise<{ url: string; pool: Pool; done: () => Promise<void> }> {
+export async function benchDatabase(name: string, options: { keep?: boolean } = {}): Promise<{ url: string; pool: Pool; done: () => Promise<void> }> {
   let server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   let stop: (() => Promise<void>) | undefined;
   if (!(await canConnect(server))) {
@@ -22,7 +23,7 @@ export async function benchDatabase(name: string): Promise<{ url: string; pool: 
     server = embedded.url;
     stop = embedded.stop;
   }
-  await dropDatabase(server, name);
+  if (!options.keep) await dropDatabase(server, name);
   await ensureDatabase(server, name);
   const url = withDatabase(server, name);
   const pool = new Pool({ connectionString: url, max: 4 });
@@ -31,7 +32,7 @@ export async function benchDatabase(name: string): Promise<{ url: string; pool: 
     pool,
     done: async () => {
       await pool.end();
-      await dropDatabase(server, name);
+      if (!options.keep) await dropDatabase(server, name);
       await stop?.();
     },
   };
