@@ -57,7 +57,7 @@ describe.each([
       },
       { timeoutMs: 45_000, intervalMs: 200, message: `all ${LEADS * 2} emails sent` },
     );
-    await waitFor(async () => (await eventsOfType(opened.store, ['CampaignCompleted'])).length === 1, { timeoutMs: 15_000, message: 'the campaign completed' });
+    await waitFor(async () => (await eventsOfType(opened.store, ['CampaignCompleted'])).length === 1, { timeoutMs: 45_000, message: 'the campaign completed' });
     // Give a duplicate every chance to show up before counting.
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
