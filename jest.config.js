@@ -9,6 +9,9 @@ module.exports = {
   globalSetup: '<rootDir>/libs/testing/src/postgres/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/postgres/global-teardown.ts',
   maxWorkers: 2,
+  // A worker whose heap has grown past this after a file is replaced: long-lived workers make
+  // every later file's garbage collections slower (and memory tests noisier).
+  workerIdleMemoryLimit: '640MB',
   testTimeout: 30000,
   // Test files that open servers and sockets must close them; this makes a leak visible.
   detectOpenHandles: false,
