@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { streams } from '@app/events';
-import { EventStore } from '@app/event-store';
+import { ErasureWatcher, EventStore } from '@app/event-store';
 import { EVENT_STORE, KYSELY } from '@app/platform';
 import { LockConnection, ProjectionOperations, projectionStatuses } from '@app/projections';
 import { DB } from '@app/read-store';
@@ -211,6 +211,8 @@ describe('eraseLead', () => {
     expect(events.at(-1)?.metadata.actorId).toBe(rep.userId);
     const { rows } = await app.database.pool.query<{ wrappedKey: Buffer | null; erasedAt: Date | null }>('select wrapped_key as "wrappedKey", erased_at as "erasedAt" from personal_data_keys where subject_id = $1', [leadId]);
     expect(rows).toEqual([{ wrappedKey: null, erasedAt: expect.any(Date) }]);
+    // The process runs an erasure watcher (every process does), and it saw this erasure.
+    await waitFor(() => api.app.get(ErasureWatcher).applied >= 1, { message: "the API process's erasure watcher never saw LeadErased" });
     await readModelsCaughtUp();
     expect(await counters()).toEqual(countersBefore);
   });

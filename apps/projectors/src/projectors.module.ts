@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ProjectorsErasureWatch } from './host/erasure-watch.service';
 import { ProjectionHostService } from './host/projection-host.service';
 import { ProjectorsSettings } from './projectors.config';
 import { PROJECTORS_SETTINGS } from './projectors.tokens';
@@ -10,7 +9,7 @@ export class ProjectorsModule {
   static forRoot(settings: ProjectorsSettings): DynamicModule {
     return {
       module: ProjectorsModule,
-      providers: [{ provide: PROJECTORS_SETTINGS, useValue: settings }, ProjectionHostService, ProjectorsErasureWatch],
+      providers: [{ provide: PROJECTORS_SETTINGS, useValue: settings }, ProjectionHostService],
       exports: [ProjectionHostService],
     };
   }

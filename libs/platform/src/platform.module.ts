@@ -1,6 +1,6 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { EnrollmentUseCases, Facts } from '@app/application';
-import { EventStore, KeyStore, OpenedEventStore, openEventStoreDbEventStore, openPostgresEventStore } from '@app/event-store';
+import { ErasureWatcher, EventStore, KeyStore, OpenedEventStore, openEventStoreDbEventStore, openPostgresEventStore } from '@app/event-store';
 import { InProcessProgressBus, NatsConnection, NatsProgressBus, ProgressBus, connectNats } from '@app/messaging';
 import { Kysely, sql } from 'kysely';
 import { Pool } from 'pg';
@@ -9,7 +9,7 @@ import { PlatformConfig } from './config/platform-config';
 import { createKysely, createPool } from './database/database';
 import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
-import { AppLogger } from './logging/logger';
+import { AppLogger, libraryLogger } from './logging/logger';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { CLOCK, EVENT_STORE, KEY_STORE, KYSELY, LOGGER, NATS_CONNECTION, PG_POOL, PLATFORM_CONFIG, PROGRESS_BUS, systemClock } from './platform.tokens';
@@ -34,10 +34,12 @@ const openStore = async ({ config }: PlatformModuleOptions, pool: Pool): Promise
 /**
  * The infrastructure every app shares: one instance per process, so in the single-process
  * mode the API, projectors and schedulers share the pool, the store and the in-process bus.
+ * Every process decrypts lead data, so each runs one erasure watcher: an erased lead's key
+ * leaves this process's cache as soon as LeadErased is in the log.
  */
 @Global()
 @Module({})
-export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
+export class PlatformModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly readiness: ReadinessService,
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -45,6 +47,7 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
     @Inject('OPENED_EVENT_STORE') private readonly opened: OpenedEventStore,
     @Inject(PROGRESS_BUS) private readonly progress: ProgressBus,
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection | null,
+    private readonly erasures: ErasureWatcher,
   ) {}
 
   static forRoot(options: PlatformModuleOptions): DynamicModule {
@@ -69,6 +72,11 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
           provide: PROGRESS_BUS,
           useFactory: (nc: NatsConnection | null): ProgressBus => (nc ? new NatsProgressBus(nc) : new InProcessProgressBus()),
           inject: [NATS_CONNECTION],
+        },
+        {
+          provide: ErasureWatcher,
+          useFactory: (store: EventStore, keys: KeyStore) => new ErasureWatcher(store, keys, libraryLogger(logger.child({ component: 'erasure-watch' }))),
+          inject: [EVENT_STORE, KEY_STORE],
         },
         ReadinessService,
         MetricsService,
@@ -104,7 +112,12 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  onApplicationBootstrap(): Promise<void> {
+    return this.erasures.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.erasures.stop();
     await this.progress.close();
     if (this.nats && !this.nats.isClosed()) await this.nats.drain().catch(() => undefined);
     await this.opened.close().catch(() => undefined);

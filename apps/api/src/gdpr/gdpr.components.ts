@@ -1,7 +1,6 @@
 import { EnrollmentsOfLead } from './enrollments-of-lead';
 import { EraseLeadHandler } from './erase-lead/erase-lead.handler';
 import { EraseLeadResolver } from './erase-lead/erase-lead.resolver';
-import { ApiErasureWatch } from './erasure-watch.service';
 import { ExportLeadDataHandler } from './export-lead-data/export-lead-data.handler';
 import { ExportLeadDataResolver } from './export-lead-data/export-lead-data.resolver';
 
@@ -12,6 +11,6 @@ import { ExportLeadDataResolver } from './export-lead-data/export-lead-data.reso
 export const gdprComponents = {
   resolvers: [ExportLeadDataResolver, EraseLeadResolver],
   handlers: [ExportLeadDataHandler, EraseLeadHandler],
-  queries: [EnrollmentsOfLead, ApiErasureWatch],
+  queries: [EnrollmentsOfLead],
   controllers: [],
 };

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { auditLogDecider } from '@app/domain';
 import { streams } from '@app/events';
-import { ErasureWatcher, EventStore, KeyStore, WorkspaceAudit } from '@app/event-store';
-import { AppLogger, CommandExecutor, EVENT_STORE, KEY_STORE, LOGGER, PG_POOL, libraryLogger } from '@app/platform';
+import { EventStore, WorkspaceAudit } from '@app/event-store';
+import { AppLogger, CommandExecutor, EVENT_STORE, LOGGER, PG_POOL } from '@app/platform';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { SCHEDULER_ACTOR, asScheduler } from '../shared/system-actor';
@@ -16,29 +16,23 @@ const LOCK_KEY = 'schedulers:audit-anchors';
  * that removing the tail of a stream (which its own chain cannot show) is detected by the next
  * verification. One scheduler process at a time does it (an advisory lock). An anchor that
  * would cover a stream shorter than the previous anchor saw is refused and reported loudly.
- * This process also drops an erased lead's key from its cache as soon as LeadErased is logged
- * (the delivery workers decrypt addresses and content).
  */
 @Injectable()
 export class AuditAnchorsScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly audit: WorkspaceAudit;
-  private readonly erasures: ErasureWatcher;
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<AnchorRound | null> | null = null;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
-    @Inject(KEY_STORE) keys: KeyStore,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(LOGGER) private readonly logger: AppLogger,
     private readonly commands: CommandExecutor,
   ) {
     this.audit = new WorkspaceAudit(store, pool);
-    this.erasures = new ErasureWatcher(store, keys, libraryLogger(logger.child({ component: 'erasure-watch' })));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.erasures.start();
+  onApplicationBootstrap(): void {
     const tick = (delay: number) => {
       this.timer = setTimeout(() => {
         this.round = this.anchorAll().catch((error: unknown) => {
@@ -88,11 +82,10 @@ export class AuditAnchorsScheduler implements OnApplicationBootstrap, BeforeAppl
     return { appended: outcome.appended !== null };
   }
 
-  /** Stops the timer, lets a round in flight finish, stops following erasures. */
+  /** Stops the timer and lets a round in flight finish. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.round;
-    await this.erasures.stop();
   }
 }
