@@ -1,7 +1,7 @@
 import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
 import { defineProjection } from '@app/projections';
-import { fromExcluded, inChunks, isAfter, utcDay, utcInstant } from '../shared/projection-helpers';
+import { inChunks, isAfter, upsertRows, utcDay, utcInstant } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 const counters = ['enrolled', 'emailsSent', 'leadsContacted', 'opened', 'clicked', 'replied', 'bounced', 'unsubscribed'] as const;
@@ -205,13 +205,7 @@ export const campaignDailyStatsProjection = defineProjection<DB>()({
     }
 
     const firstsRows = [...changed].map((id) => firsts.get(id) as Firsts);
-    for (const chunk of inChunks(firstsRows)) {
-      await db
-        .insertInto('campaignDailyStatsFirsts')
-        .values(chunk)
-        .onConflict((oc) => oc.column('enrollmentId').doUpdateSet(fromExcluded<Firsts>(firstsColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'campaignDailyStatsFirsts', firstsRows, ['enrollmentId'], firstsColumns);
     for (const chunk of inChunks([...days.values()])) {
       await db
         .insertInto('campaignDailyStats')

@@ -1,7 +1,7 @@
 import { DB } from '@app/read-store';
 import { CampaignStatus, assertNever } from '@app/domain';
 import { defineProjection } from '@app/projections';
-import { fromExcluded, inChunks, isAfter, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
+import { isAfter, upsertRows, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 type CampaignRow = {
@@ -381,20 +381,8 @@ export const campaignsProjection = defineProjection<DB>()({
     }
 
     const campaignRows = [...changedCampaigns].map((id) => campaigns.get(id) as CampaignRow);
-    for (const chunk of inChunks(campaignRows)) {
-      await db
-        .insertInto('campaigns')
-        .values(chunk)
-        .onConflict((oc) => oc.column('campaignId').doUpdateSet(fromExcluded<CampaignRow>(campaignColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'campaigns', campaignRows, ['campaignId'], campaignColumns);
     const firstsRows = [...changedFirsts].map((id) => firsts.get(id) as Firsts);
-    for (const chunk of inChunks(firstsRows)) {
-      await db
-        .insertInto('campaignEnrollmentFirsts')
-        .values(chunk)
-        .onConflict((oc) => oc.column('enrollmentId').doUpdateSet(fromExcluded<Firsts>(firstsColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'campaignEnrollmentFirsts', firstsRows, ['enrollmentId'], firstsColumns);
   },
 });

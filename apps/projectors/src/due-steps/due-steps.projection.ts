@@ -1,7 +1,7 @@
 import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
 import { defineProjection } from '@app/projections';
-import { inChunks, utcInstant } from '../shared/projection-helpers';
+import { upsertRows, utcInstant } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 type DueStep = { enrollmentId: string; workspaceId: string; campaignId: string; stepIndex: number; dueAt: string };
@@ -107,12 +107,6 @@ export const dueStepsProjection = defineProjection<DB>()({
     const gone = [...outcome].filter(([, row]) => row === null).map(([id]) => id);
     if (gone.length) await db.deleteFrom('dueSteps').where('enrollmentId', 'in', gone).execute();
     const kept = [...outcome.values()].filter((row): row is DueStep => row !== null);
-    for (const chunk of inChunks(kept)) {
-      await db
-        .insertInto('dueSteps')
-        .values(chunk)
-        .onConflict((oc) => oc.column('enrollmentId').doUpdateSet((eb) => ({ stepIndex: eb.ref('excluded.stepIndex'), dueAt: eb.ref('excluded.dueAt') })))
-        .execute();
-    }
+    await upsertRows(db, 'dueSteps', kept, ['enrollmentId'], ['stepIndex', 'dueAt']);
   },
 });

@@ -2,7 +2,7 @@ import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
 import { ERASED } from '@app/events';
 import { defineProjection } from '@app/projections';
-import { fromExcluded, inChunks, isAfter, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
+import { isAfter, upsertRows, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 type EmailStatus = 'queued' | 'sent' | 'failed';
@@ -276,13 +276,7 @@ export const emailsProjection = defineProjection<DB>()({
     }
 
     const out = [...changed].map((id) => emails.get(id) as EmailRow);
-    for (const chunk of inChunks(out, 200)) {
-      await db
-        .insertInto('emails')
-        .values(chunk)
-        .onConflict((oc) => oc.column('emailId').doUpdateSet(fromExcluded<EmailRow>(mutableColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'emails', out, ['emailId'], mutableColumns, 200);
     // Content never changes otherwise, so the upsert above leaves it: erasure overwrites it here.
     if (erasedLeads.size) {
       await db

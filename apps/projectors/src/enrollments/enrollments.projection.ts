@@ -1,7 +1,7 @@
 import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
 import { defineProjection } from '@app/projections';
-import { fromExcluded, inChunks, isAfter, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
+import { isAfter, upsertRows, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 type EnrollmentStatus = 'waiting' | 'active' | 'completed' | 'stopped';
@@ -270,12 +270,6 @@ export const enrollmentsProjection = defineProjection<DB>()({
     }
 
     const out = [...changed].map((id) => enrollments.get(id) as EnrollmentRow);
-    for (const chunk of inChunks(out)) {
-      await db
-        .insertInto('enrollments')
-        .values(chunk)
-        .onConflict((oc) => oc.column('enrollmentId').doUpdateSet(fromExcluded<EnrollmentRow>(mutableColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'enrollments', out, ['enrollmentId'], mutableColumns);
   },
 });

@@ -2,7 +2,7 @@ import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
 import { ERASED } from '@app/events';
 import { defineProjection } from '@app/projections';
-import { fromExcluded, inChunks, isAfter, utcInstant } from '../shared/projection-helpers';
+import { isAfter, upsertRows, utcInstant } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 type DateRow = {
@@ -134,12 +134,6 @@ export const leadDatesProjection = defineProjection<DB>()({
       await db.deleteFrom('leadDates').where('leadId', '=', leadId).where('dateId', '=', dateId).execute();
     }
     const out = [...changed].map((key) => rows.get(key) as DateRow);
-    for (const chunk of inChunks(out)) {
-      await db
-        .insertInto('leadDates')
-        .values(chunk)
-        .onConflict((oc) => oc.columns(['leadId', 'dateId']).doUpdateSet(fromExcluded<DateRow>(columns)))
-        .execute();
-    }
+    await upsertRows(db, 'leadDates', out, ['leadId', 'dateId'], columns);
   },
 });

@@ -2,7 +2,7 @@ import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
 import { ERASED } from '@app/events';
 import { defineProjection } from '@app/projections';
-import { fromExcluded, inChunks, isAfter, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
+import { isAfter, upsertRows, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 type LeadStatus = 'contactable' | 'suppressed' | 'unsubscribed' | 'erased';
@@ -187,12 +187,6 @@ export const leadsProjection = defineProjection<DB>()({
     }
 
     const rows = [...changed].map((id) => leads.get(id) as LeadRow);
-    for (const chunk of inChunks(rows)) {
-      await db
-        .insertInto('leads')
-        .values(chunk)
-        .onConflict((oc) => oc.column('leadId').doUpdateSet(fromExcluded<LeadRow>(mutableColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'leads', rows, ['leadId'], mutableColumns);
   },
 });

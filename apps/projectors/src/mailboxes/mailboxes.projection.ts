@@ -1,7 +1,7 @@
 import { DB } from '@app/read-store';
 import { CampaignStatus, assertNever } from '@app/domain';
 import { defineProjection } from '@app/projections';
-import { fromExcluded, inChunks, isAfter, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
+import { isAfter, upsertRows, utcInstant, utcInstantOrNull } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 type MailboxRow = {
@@ -267,20 +267,8 @@ export const mailboxesProjection = defineProjection<DB>()({
     }
 
     const mailboxRows = [...changedMailboxes].map((id) => mailboxes.get(id) as MailboxRow);
-    for (const chunk of inChunks(mailboxRows)) {
-      await db
-        .insertInto('mailboxes')
-        .values(chunk)
-        .onConflict((oc) => oc.column('mailboxId').doUpdateSet(fromExcluded<MailboxRow>(mailboxColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'mailboxes', mailboxRows, ['mailboxId'], mailboxColumns);
     const sendingRows = [...changedCampaigns].map((id) => campaigns.get(id) as SendingRow);
-    for (const chunk of inChunks(sendingRows)) {
-      await db
-        .insertInto('campaignSending')
-        .values(chunk)
-        .onConflict((oc) => oc.column('campaignId').doUpdateSet(fromExcluded<SendingRow>(sendingColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'campaignSending', sendingRows, ['campaignId'], sendingColumns);
   },
 });

@@ -1,7 +1,7 @@
 import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
 import { defineProjection } from '@app/projections';
-import { inChunks, utcInstant } from '../shared/projection-helpers';
+import { upsertRows, utcInstant } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 /** Sequences with their steps. */
@@ -49,12 +49,6 @@ export const sequencesProjection = defineProjection<DB>()({
           assertNever(event.type, 'sequences event');
       }
     }
-    for (const chunk of inChunks([...rows.values()])) {
-      await db
-        .insertInto('sequences')
-        .values(chunk)
-        .onConflict((oc) => oc.column('sequenceId').doNothing())
-        .execute();
-    }
+    await upsertRows(db, 'sequences', [...rows.values()], ['sequenceId'], []);
   },
 });

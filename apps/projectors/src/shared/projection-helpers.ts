@@ -1,4 +1,5 @@
-import { RawBuilder, sql } from 'kysely';
+import { DB } from '@app/read-store';
+import { Insertable, Kysely, RawBuilder, sql } from 'kysely';
 
 /**
  * True when an event (by its order key) comes after the last one a row has taken in. Events
@@ -46,4 +47,34 @@ export function inChunks<T>(items: readonly T[], size = 500): T[][] {
  */
 export function fromExcluded<Row>(columns: readonly (keyof Row & string)[]): { [K in keyof Row]?: RawBuilder<never> } {
   return Object.fromEntries(columns.map((column) => [column, sql.ref(`excluded.${column}`)])) as { [K in keyof Row]?: RawBuilder<never> };
+}
+
+/**
+ * The write-back of "load the rows a batch touches, fold the batch in memory, write them back":
+ * one multi-row upsert per chunk; a row already there takes the new values of the `update`
+ * columns (none: it is left as it is, for rows that never change once written). Wide rows want
+ * smaller chunks (fewer parameters per statement).
+ */
+export async function upsertRows<T extends keyof DB & string>(
+  db: Kysely<DB>,
+  table: T,
+  rows: readonly Insertable<DB[T]>[],
+  key: readonly (keyof DB[T] & string)[],
+  update: readonly (keyof DB[T] & string)[],
+  chunkSize = 500,
+): Promise<void> {
+  // Kysely cannot follow a table name that is a type parameter; the signature above is what
+  // checks each call's rows and columns against the table.
+  const loose = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  const name: string = table;
+  for (const chunk of inChunks(rows, chunkSize)) {
+    await loose
+      .insertInto(name)
+      .values(chunk as Record<string, unknown>[])
+      .onConflict((oc) => {
+        const conflict = oc.columns(key);
+        return update.length ? conflict.doUpdateSet(fromExcluded<Record<string, unknown>>(update)) : conflict.doNothing();
+      })
+      .execute();
+  }
 }

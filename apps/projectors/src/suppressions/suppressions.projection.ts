@@ -1,7 +1,7 @@
 import { DB } from '@app/read-store';
 import { assertNever } from '@app/domain';
 import { defineProjection } from '@app/projections';
-import { fromExcluded, inChunks, isAfter, utcInstant } from '../shared/projection-helpers';
+import { inChunks, isAfter, upsertRows, utcInstant } from '../shared/projection-helpers';
 import { sql } from 'kysely';
 
 type Reason = 'UNSUBSCRIBED' | 'HARD_BOUNCE' | 'COMPLAINT' | 'MANUAL';
@@ -166,20 +166,8 @@ export const suppressionsProjection = defineProjection<DB>()({
 
     if (deletedLeads.size) await db.deleteFrom('suppressionLeads').where('leadId', 'in', [...deletedLeads]).execute();
     const leadRows = [...changedLeads].map((id) => leads.get(id) as LeadRow);
-    for (const chunk of inChunks(leadRows)) {
-      await db
-        .insertInto('suppressionLeads')
-        .values(chunk)
-        .onConflict((oc) => oc.column('leadId').doUpdateSet(fromExcluded<LeadRow>(leadColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'suppressionLeads', leadRows, ['leadId'], leadColumns);
     const suppressionRows = [...changedSuppressions].map((id) => suppressions.get(id) as SuppressionRow);
-    for (const chunk of inChunks(suppressionRows)) {
-      await db
-        .insertInto('suppressions')
-        .values(chunk)
-        .onConflict((oc) => oc.columns(['workspaceId', 'emailHash']).doUpdateSet(fromExcluded<SuppressionRow>(suppressionColumns)))
-        .execute();
-    }
+    await upsertRows(db, 'suppressions', suppressionRows, ['workspaceId', 'emailHash'], suppressionColumns);
   },
 });
