@@ -64,6 +64,10 @@ const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${
 
 type Page = { events: StoredEvent[]; scanned: number; checkpoint: string | null };
 
+// Named, so each connection parses and plans the call once rather than on every append.
+const APPEND_ONE = { name: 'es_append_one', text: 'select * from es_append_one($1, $2, $3, $4::uuid, $5, $6::int, $7, $8)' };
+const APPEND_MANY = { name: 'es_append', text: 'select * from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])' };
+
 /**
  * The PostgreSQL adapter: the embedded default and the zero-extra-service option. Appends are
  * one statement (`es_append`); reads follow the gap-safe (xid, position) order.
@@ -107,12 +111,10 @@ export class PostgresEventStore implements EventStoreAdapter {
     ];
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await this.pool.query<{ first_revision: string; last_revision: string; last_position: string; tx: string }>(
-          single
-            ? 'select * from es_append_one($1, $2, $3, $4::uuid, $5, $6::int, $7, $8)'
-            : 'select * from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])',
-          params,
-        );
+        const { rows } = await this.pool.query<{ first_revision: string; last_revision: string; last_position: string; tx: string }>({
+          ...(single ? APPEND_ONE : APPEND_MANY),
+          values: params,
+        });
         const row = rows[0];
         if (!row) throw new Error('es_append returned nothing');
         this.notifier.announce([...new Set(events.map((e) => e.type))]);
