@@ -8,7 +8,8 @@ import { Kysely, sql } from 'kysely';
 import { MailboxConnections } from '../mailboxes/mailbox-connections';
 import { SchedulersSettings } from '../schedulers.config';
 import { MAILBOX_CONNECTIONS, SCHEDULERS_DB, SCHEDULERS_SETTINGS } from '../schedulers.tokens';
-import { errorText, isMissingReadModel, pause } from '../shared/concurrency';
+import { errorText, isMissingReadModel } from '../shared/concurrency';
+import { PollingLoop } from '../shared/polling-loop';
 import { SCHEDULER_ACTOR, asScheduler } from '../shared/system-actor';
 import { tolerateRefusal } from '../reactors/reactor-support';
 import { mailboxProblem } from '../delivery/delivery.policy';
@@ -37,10 +38,7 @@ export type PollResult = { read: number; replies: number; autoReplies: number; b
  */
 @Injectable()
 export class InboxScheduler {
-  private controller: AbortController | null = null;
-  private loop: Promise<void> | null = null;
-  private lastTickOkAt = 0;
-  private lastError: string | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     @Inject(SCHEDULERS_DB) private readonly db: Kysely<unknown>,
@@ -50,55 +48,41 @@ export class InboxScheduler {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: AppLogger,
     @Inject(SCHEDULERS_SETTINGS) private readonly settings: Pick<SchedulersSettings, 'inboxPollMs'>,
-  ) {}
+  ) {
+    this.loop = new PollingLoop({ name: 'inbox pollers', staleAfterMs: () => 5 * 60_000, logger });
+  }
 
   private get pollMs(): number {
     return this.settings.inboxPollMs ?? 60_000;
   }
 
   start(): void {
-    if (this.loop) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    this.loop = (async () => {
-      while (!controller.signal.aborted) {
-        await this.tick().catch((error: unknown) => this.logger.warn({ err: error }, 'inbox tick failed; trying again'));
-        await pause(Math.min(LOOK_EVERY_MS, this.pollMs), controller.signal);
-      }
-    })();
+    this.loop.start(async () => (await this.tick(), false), () => Math.min(LOOK_EVERY_MS, this.pollMs));
   }
 
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.loop;
-    this.loop = null;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   health(): true | string {
-    if (this.lastTickOkAt && Date.now() - this.lastTickOkAt <= 5 * 60_000) return true;
-    return this.lastError ? `inbox pollers failing: ${this.lastError}` : 'inbox pollers have not completed a tick yet';
+    return this.loop.health();
   }
 
   /** Polls the inboxes that are due; returns what it found in each. */
-  async tick(): Promise<Map<string, PollResult>> {
-    const results = new Map<string, PollResult>();
-    try {
-      await this.enlist();
-      for (const mailbox of await this.claim()) {
-        results.set(mailbox.mailboxId, await asScheduler(mailbox.workspaceId, () => this.poll(mailbox)));
+  tick(): Promise<Map<string, PollResult>> {
+    return this.loop.track(async () => {
+      const results = new Map<string, PollResult>();
+      try {
+        await this.enlist();
+        for (const mailbox of await this.claim()) {
+          results.set(mailbox.mailboxId, await asScheduler(mailbox.workspaceId, () => this.poll(mailbox)));
+        }
+      } catch (error) {
+        // The mailboxes or emails read model is still being built: nothing to poll yet.
+        if (!isMissingReadModel(error)) throw error;
       }
-      this.lastTickOkAt = Date.now();
-      this.lastError = null;
-    } catch (error) {
-      // The mailboxes or emails read model is still being built: nothing to poll yet.
-      if (isMissingReadModel(error)) {
-        this.lastTickOkAt = Date.now();
-        return results;
-      }
-      this.lastError = errorText(error);
-      throw error;
-    }
-    return results;
+      return results;
+    });
   }
 
   /** Every connected Gmail and Outlook mailbox has a cursor row. */

@@ -5,7 +5,8 @@ import { AppLogger, CLOCK, Clock, LOGGER } from '@app/platform';
 import { Kysely, sql } from 'kysely';
 import { SchedulersSettings } from '../schedulers.config';
 import { SCHEDULERS_DB, SCHEDULERS_SETTINGS } from '../schedulers.tokens';
-import { errorText, isMissingReadModel, pause } from '../shared/concurrency';
+import { isMissingReadModel } from '../shared/concurrency';
+import { PollingLoop } from '../shared/polling-loop';
 import { SCHEDULER_ACTOR, asScheduler } from '../shared/system-actor';
 import { tolerateRefusal } from '../reactors/reactor-support';
 import { ImportantDate, OccasionKind, candidateDays, dueOccasions } from './occasions.policy';
@@ -25,10 +26,7 @@ const zoneOr = (zone: string | null | undefined, fallback: string) => (zone && I
  */
 @Injectable()
 export class OccasionsScheduler {
-  private controller: AbortController | null = null;
-  private loop: Promise<void> | null = null;
-  private lastTickOkAt = 0;
-  private lastError: string | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     @Inject(SCHEDULERS_DB) private readonly db: Kysely<unknown>,
@@ -36,49 +34,35 @@ export class OccasionsScheduler {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: AppLogger,
     @Inject(SCHEDULERS_SETTINGS) private readonly settings: Pick<SchedulersSettings, 'occasionPollMs'>,
-  ) {}
-
-  start(): void {
-    if (this.loop) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    this.loop = (async () => {
-      while (!controller.signal.aborted) {
-        await this.tick().catch((error: unknown) => this.logger.warn({ err: error }, 'occasion tick failed; trying again next tick'));
-        await pause(this.settings.occasionPollMs ?? 60_000, controller.signal);
-      }
-    })();
+  ) {
+    this.loop = new PollingLoop({ name: 'occasion job', staleAfterMs: () => Math.max(5 * 60_000, (settings.occasionPollMs ?? 60_000) * 5), logger });
   }
 
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.loop;
-    this.loop = null;
+  start(): void {
+    this.loop.start(async () => (await this.tick(), false), () => this.settings.occasionPollMs ?? 60_000);
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   health(): true | string {
-    const staleAfter = Math.max(5 * 60_000, (this.settings.occasionPollMs ?? 60_000) * 5);
-    if (this.lastTickOkAt && Date.now() - this.lastTickOkAt <= staleAfter) return true;
-    return this.lastError ? `occasion job failing: ${this.lastError}` : 'occasion job has not completed a tick yet';
+    return this.loop.health();
   }
 
   /** Enrols every occasion due now; returns how many enrollments it made. */
-  async tick(now: Date = this.clock.now()): Promise<number> {
-    try {
-      let enrolled = 0;
-      for (const campaign of await this.campaigns()) enrolled += await this.enrolDue(campaign, now);
-      this.lastTickOkAt = Date.now();
-      this.lastError = null;
-      return enrolled;
-    } catch (error) {
-      // The read models it reads are still being built: nothing is due yet.
-      if (isMissingReadModel(error)) {
-        this.lastTickOkAt = Date.now();
-        return 0;
+  tick(now: Date = this.clock.now()): Promise<number> {
+    return this.loop.track(async () => {
+      try {
+        let enrolled = 0;
+        for (const campaign of await this.campaigns()) enrolled += await this.enrolDue(campaign, now);
+        return enrolled;
+      } catch (error) {
+        // The read models it reads are still being built: nothing is due yet.
+        if (isMissingReadModel(error)) return 0;
+        throw error;
       }
-      this.lastError = errorText(error);
-      throw error;
-    }
+    });
   }
 
   private async campaigns(): Promise<OccasionCampaign[]> {

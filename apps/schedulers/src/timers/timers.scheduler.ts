@@ -4,7 +4,8 @@ import { AppLogger, CLOCK, Clock, LOGGER, MetricsService } from '@app/platform';
 import { Kysely, sql } from 'kysely';
 import { SchedulersSettings } from '../schedulers.config';
 import { SCHEDULERS_DB, SCHEDULERS_SETTINGS } from '../schedulers.tokens';
-import { errorText, forEachLimited, pause } from '../shared/concurrency';
+import { errorText, forEachLimited } from '../shared/concurrency';
+import { PollingLoop } from '../shared/polling-loop';
 import { SCHEDULER_ACTOR, asScheduler } from '../shared/system-actor';
 import { DueRow, FireResult, TimerMemory, classifyFailure, forget, heldBack, latenessSeconds, remember, timerKey } from './timers.policy';
 
@@ -29,10 +30,7 @@ const DUE_GAUGE_EVERY_MS = 5_000;
 @Injectable()
 export class TimersScheduler {
   private memory: TimerMemory = new Map();
-  private controller: AbortController | null = null;
-  private loop: Promise<void> | null = null;
-  private lastTickOkAt = 0;
-  private lastError: string | null = null;
+  private readonly loop: PollingLoop;
   private lastDueSampleAt = 0;
 
   constructor(
@@ -42,53 +40,28 @@ export class TimersScheduler {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: AppLogger,
     @Inject(SCHEDULERS_SETTINGS) private readonly settings: Pick<SchedulersSettings, 'timerPollMs' | 'timerBatchSize'>,
-  ) {}
+  ) {
+    // Healthy when a tick succeeded lately (the read models exist and answer).
+    this.loop = new PollingLoop({ name: 'timer loop', staleAfterMs: () => Math.max(30_000, settings.timerPollMs * 20), logger });
+  }
 
   start(): void {
-    if (this.loop) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    this.loop = this.run(controller.signal);
+    // A full batch means a backlog: go straight on, else wait for the next poll.
+    this.loop.start(async (signal) => (await this.tick(signal)) >= this.settings.timerBatchSize, () => this.settings.timerPollMs);
   }
 
   /** Stops claiming; the tick in flight finishes its fires and commits (releasing its rows). */
-  async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.loop;
-    this.loop = null;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** Healthy when a tick succeeded lately (the read models exist and answer). */
   health(): true | string {
-    const staleAfter = Math.max(30_000, this.settings.timerPollMs * 20);
-    if (this.lastTickOkAt && Date.now() - this.lastTickOkAt <= staleAfter) return true;
-    return this.lastError ? `timer loop failing: ${this.lastError}` : 'timer loop has not completed a tick yet';
-  }
-
-  private async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let claimed = 0;
-      try {
-        claimed = await this.tick(signal);
-      } catch (error) {
-        this.logger.warn({ err: error }, 'timer tick failed; trying again next tick');
-      }
-      // A full batch means a backlog: go straight on, else wait for the next poll.
-      if (claimed < this.settings.timerBatchSize) await pause(this.settings.timerPollMs, signal);
-    }
+    return this.loop.health();
   }
 
   /** Claims and fires one batch; returns how many rows it claimed. */
-  async tick(signal?: AbortSignal): Promise<number> {
-    try {
-      const claimed = await this.claimAndFire(signal);
-      this.lastTickOkAt = Date.now();
-      this.lastError = null;
-      return claimed;
-    } catch (error) {
-      this.lastError = errorText(error);
-      throw error;
-    }
+  tick(signal?: AbortSignal): Promise<number> {
+    return this.loop.track(() => this.claimAndFire(signal));
   }
 
   private async claimAndFire(signal?: AbortSignal): Promise<number> {
