@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export type EmbeddedPostgres = { url: string; stop: () => Promise<void> };
 
@@ -42,7 +42,18 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   }
   const port = options.port ?? (await freePort());
   const password = 'postgres';
+  // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
+  const asOtherUser = typeof process.getuid === 'function' && process.getuid() === 0;
   mkdirSync(options.dataDir, { recursive: true });
+  if (asOtherUser) {
+    const closed = closedAncestor(resolve(options.dataDir));
+    if (closed) {
+      throw new Error(
+        `the embedded PostgreSQL cannot run as root, so it runs as the user "postgres", which cannot enter ${closed} (it is closed to other users). ` +
+          `Set DATA_DIR to a directory that user can reach, or let it through: chmod o+x ${closed}`,
+      );
+    }
+  }
   const clusterDir = resolve(options.dataDir, 'cluster');
   const socketDir = socketDirFor(clusterDir, port);
   const server = new module.default({
@@ -51,8 +62,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     user: 'postgres',
     password,
     persistent: options.persistent ?? true,
-    // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: asOtherUser,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`, '-c', 'max_connections=200'],
     onLog: (line: string) => options.log?.(String(line).trim()),
     onError: (line: unknown) => options.log?.(String(line).trim()),
@@ -85,4 +95,17 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The first directory on the way to `dir` that other users may not enter (no "x" for others),
+ * or null. A server running as its own user needs every one of them open to it.
+ */
+export function closedAncestor(dir: string): string | null {
+  const chain: string[] = [];
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    chain.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  return chain.find((path) => (statSync(path).mode & 0o001) === 0) ?? null;
 }
