@@ -1,4 +1,6 @@
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
@@ -69,15 +71,68 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   });
   const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
   if (!initialised) await server.initialise();
-  // A crash can leave a stale pid file behind; PostgreSQL itself refuses to start over a live one.
+  // A crash can leave a stale pid file behind, or (the app killed outright) the server itself,
+  // still running on its own: PostgreSQL refuses to start over a live one, so that one is stopped.
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (pid && !isAlive(pid)) rmSync(pidFile);
+    if (pid && isAlive(pid) && isServerOf(pid, clusterDir)) await stopLeftOver(pid);
+    else if (pid && !isAlive(pid)) rmSync(pidFile);
   }
-  await server.start();
+  await inItsOwnProcessGroup(() => server.start());
+  // Should this process end without stopping it (an uncaught error), it does not outlive us.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const stopWithUs = () => void child?.kill('SIGINT');
+  process.once('exit', stopWithUs);
   const host = socketDir ? encodeURIComponent(socketDir) : '127.0.0.1';
-  return { url: `postgres://postgres:${password}@${host}:${port}/postgres`, stop: () => server.stop() };
+  return {
+    url: `postgres://postgres:${password}@${host}:${port}/postgres`,
+    stop: async () => {
+      process.removeListener('exit', stopWithUs);
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * Starts the server as the leader of its own process group. Ctrl-C in a terminal signals the
+ * whole foreground group: in ours the database would get SIGINT together with the app and end
+ * every session at once, under the work the app is finishing; in its own group it is left
+ * alone, and the app stops it after closing its connections. The package spawns the server
+ * with no way to ask for that, so `spawn` is wrapped while it starts it.
+ */
+async function inItsOwnProcessGroup(start: () => Promise<void>): Promise<void> {
+  if (process.platform === 'win32') return start();
+  const childProcess = require('node:child_process') as { spawn: (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess };
+  const spawn = childProcess.spawn;
+  childProcess.spawn = (command, args, options) => spawn(command, args, { ...options, detached: true });
+  syncBuiltinESMExports();
+  try {
+    await start();
+  } finally {
+    childProcess.spawn = spawn;
+    syncBuiltinESMExports();
+  }
+}
+
+/** Whether `pid` is a PostgreSQL server of this cluster (Linux: its command line), not a reused pid. */
+function isServerOf(pid: number, clusterDir: string): boolean {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.some((arg) => arg.endsWith('postgres')) && args.includes(clusterDir);
+  } catch {
+    return false;
+  }
+}
+
+/** Asks a server left running by a process that was killed to shut down, and waits for it. */
+async function stopLeftOver(pid: number): Promise<void> {
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`the embedded PostgreSQL left running by an earlier start (pid ${pid}) did not stop within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The cluster's own directory, unless sockets are unavailable or its path too long for one. */
