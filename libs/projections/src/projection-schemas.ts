@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import { Projection } from './projection';
 
 /** What schema management needs of a projection (not its apply). */
-export type ProjectionTables = Pick<Projection, 'name' | 'version' | 'tables' | 'migrate'>;
+export type ProjectionTables = Pick<Projection, 'name' | 'version' | 'tables' | 'migrate' | 'indexes'>;
 
 export type SchemaPurpose = 'live' | 'rebuild' | 'replay';
 export type SchemaState = 'building' | 'live' | 'retired' | 'ready';
@@ -75,6 +75,11 @@ export async function liveSchemaOf(db: Kysely<unknown>, projection: string): Pro
   return (await checkpointsOf(db, projection)).find((r) => r.state === 'live') ?? null;
 }
 
+/** The projection's secondary indexes in `schema` (see `Projection.indexes`); safe to repeat. */
+export async function createSecondaryIndexes(db: Kysely<unknown>, projection: ProjectionTables, schema: string): Promise<void> {
+  await projection.indexes?.(db.withSchema(schema) as unknown as Kysely<unknown>, schema);
+}
+
 /** Creates the schema, its tables and its checkpoint row, unless they exist. */
 export async function createProjectionSchema(
   db: Kysely<unknown>,
@@ -90,6 +95,8 @@ export async function createProjectionSchema(
     await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(trx);
     await sql`create schema ${sql.id(schema)}`.execute(trx);
     await projection.migrate(trx.withSchema(schema) as unknown as Kysely<unknown>, schema);
+    // A schema that serves as it fills needs its indexes now; one built to the side gets them when caught up.
+    if (options.state !== 'building') await createSecondaryIndexes(trx, projection, schema);
     await sql`
       insert into projection_checkpoints (schema_name, projection, version, purpose, state, until)
       values (${schema}, ${projection.name}, ${projection.version}, ${options.purpose}, ${options.state}, ${options.until ?? null})`.execute(trx);
@@ -103,6 +110,7 @@ export async function createProjectionSchema(
 export async function switchToSchema(db: Kysely<unknown>, projection: ProjectionTables, schema: string): Promise<string | null> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`views:${projection.name}`}, 0))`.execute(trx);
+    await createSecondaryIndexes(trx, projection, schema);
     // Aliased: with a CamelCasePlugin (the platform's Kysely) a bare schema_name comes back as schemaName.
     const previous = await sql<{ schemaName: string }>`
       select schema_name as "schemaName" from projection_checkpoints where projection = ${projection.name} and state = 'live' and schema_name <> ${schema}`.execute(trx);
@@ -144,6 +152,7 @@ export async function resetProjectionSchemas(db: Kysely<unknown>, projection: Pr
     await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(trx);
     await sql`create schema ${sql.id(schema)}`.execute(trx);
     await projection.migrate(trx.withSchema(schema) as unknown as Kysely<unknown>, schema);
+    await createSecondaryIndexes(trx, projection, schema);
     await sql`insert into projection_checkpoints (schema_name, projection, version, purpose, state) values (${schema}, ${projection.name}, ${projection.version}, 'live', 'live')`.execute(trx);
     for (const table of projection.tables) {
       await sql`drop view if exists ${sql.id('public', table)}`.execute(trx);

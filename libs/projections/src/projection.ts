@@ -37,8 +37,15 @@ export type Projection<DB = unknown, T extends EventType = EventType> = {
    * decryption). Default true: every handled type.
    */
   readonly readsPersonalData?: boolean | readonly EventType[];
-  /** Creates its tables and indexes; `db` is bound to the version's schema. */
+  /** Creates its tables and the indexes `apply` needs; `db` is bound to the version's schema. */
   migrate(db: Kysely<unknown>, schema: string): Promise<void>;
+  /**
+   * Secondary indexes that only queries need (`create index if not exists`: it may run more than
+   * once). A version built off to the side (a rebuild, a background build, a replay) gets them
+   * once it has caught up, before it serves: one index build is much cheaper than maintaining
+   * the index row by row through the whole log. Otherwise they come with the tables.
+   */
+  indexes?(db: Kysely<unknown>, schema: string): Promise<void>;
   /** Applies one batch, in log order. Must be safe to run twice for the same events. */
   apply(context: ProjectionContext<DB>, events: readonly RecordedOf<T>[]): Promise<void>;
 };

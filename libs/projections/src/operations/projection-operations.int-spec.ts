@@ -139,6 +139,34 @@ describe('an interrupted rebuild', () => {
   });
 });
 
+describe('secondary indexes', () => {
+  const indexesIn = async (schema: string) =>
+    (await sql<{ indexname: string }>`select indexname from pg_indexes where schemaname = ${schema} order by indexname`.execute(db)).rows.map((r) => r.indexname);
+
+  it('come with the tables of a schema that serves at once, and with a rebuild only once it has caught up', async () => {
+    const projection = ledgerProjection({ name: 'ops_idx', tables: ['ops_idx'], prefix: 'idx', indexes: true });
+    await appendLedgerEvents(opened.store, 30, { prefix: 'idx' });
+    const reset = await operationsFor(projection).reset('ops_idx');
+    expect(reset.completed).toBe(true);
+    expect(await indexesIn(reset.schema)).toEqual(['ops_idx_by_name']);
+
+    // Stopped after its first page, the rebuild's schema has been written to but has no index yet.
+    const stop = new AbortController();
+    const first = await operationsFor(projection).rebuild(['ops_idx'], { signal: stop.signal, onProgress: () => stop.abort() });
+    expect(first.completed).toBe(false);
+    const building = (await checkpointsOf(db, 'ops_idx')).find((r) => r.state === 'building');
+    expect(building).toBeDefined();
+    expect(building?.position).not.toBeNull();
+    expect(await indexesIn(building?.schemaName as string)).toEqual([]);
+
+    // Resumed, it catches up, gets its index and is switched in.
+    const second = await operationsFor(projection).rebuild(['ops_idx']);
+    expect(second.switched.map((s) => s.schema)).toEqual([building?.schemaName]);
+    expect(await indexesIn(building?.schemaName as string)).toEqual(['ops_idx_by_name']);
+    expect(await ledger('ops_idx')).toEqual({ rows: 30, distinct: 30 });
+  });
+});
+
 describe('a replay as of a moment', () => {
   it('builds the read model from the events that occurred by then, in its own schema, leaving the live one alone', async () => {
     const projection = ledgerProjection({ name: 'ops_asof', tables: ['ops_asof'], prefix: 'asof' });

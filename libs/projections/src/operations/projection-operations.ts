@@ -10,6 +10,7 @@ import {
   checkpointOf,
   checkpointsOf,
   createProjectionSchema,
+  createSecondaryIndexes,
   dropProjectionSchema,
   markSchemaState,
   nextRebuildNumber,
@@ -218,7 +219,10 @@ export class ProjectionOperations<DB> {
     const existing = await checkpointOf(this.db, schema);
     if (existing?.state === 'ready') return { ...base, completed: true, alreadyBuilt: true, outcome: null };
     if (!existing) await createProjectionSchema(this.db, projection, schema, { purpose: 'replay', state: 'building', until });
-    const outcome = await this.build([{ projection, schema, until }], 'replay', options, () => markSchemaState(this.db, schema, 'ready'));
+    const outcome = await this.build([{ projection, schema, until }], 'replay', options, async () => {
+      await createSecondaryIndexes(this.db, projection, schema);
+      await markSchemaState(this.db, schema, 'ready');
+    });
     return { ...base, completed: outcome.completed, alreadyBuilt: false, outcome };
   }
 

@@ -15,6 +15,8 @@ export type LedgerOptions = {
   poisonName?: string;
   /** Only events whose template name starts with this get rows (tests sharing one log). */
   prefix?: string;
+  /** A secondary index on each table's name column (`<table>_by_name`). */
+  indexes?: boolean;
 };
 
 /**
@@ -35,6 +37,13 @@ export function ledgerProjection(options: LedgerOptions = {}): Projection<unknow
         await sql`create table ${sql.id(schema, table)} (event_id uuid not null, position text not null, name text not null, version integer not null)`.execute(db);
       }
     },
+    ...(options.indexes
+      ? {
+          async indexes(db, schema) {
+            for (const table of tables) await sql`create index if not exists ${sql.id(`${table}_by_name`)} on ${sql.id(schema, table)} (name)`.execute(db);
+          },
+        }
+      : {}),
     async apply({ db, schema }, events) {
       if (options.poisonName && events.some((e) => e.data.name === options.poisonName)) throw new Error(`poisoned event: ${options.poisonName}`);
       const prefix = options.prefix;
