@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '@app/database';
+import { freePort, isAlive } from '@app/database';
 import { waitFor } from '@app/testing';
 import { E2eClient } from './e2e-client';
 
@@ -126,11 +126,3 @@ it('runs on an embedded PostgreSQL over a Unix socket, stops cleanly on Ctrl-C, 
   expect((await stop()).code).toBe(0);
 }, 240_000);
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

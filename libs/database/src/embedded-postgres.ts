@@ -143,7 +143,8 @@ function socketDirFor(clusterDir: string, port: number): string | null {
   return Buffer.byteLength(socketPath) <= 100 && !/[\s'",]/.test(clusterDir) ? clusterDir : null;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
