@@ -34,7 +34,7 @@ export class ConfigureCampaignSendingInput {
   @IsUUID('all', { each: true, message: 'mailboxIds must be UUIDs' })
   mailboxIds!: string[];
 
-  @Field(() => SendWindowInput, { nullable: true, description: 'None: any time' })
+  @Field(() => SendWindowInput, { nullable: true, description: 'None: every day, every hour' })
   @IsOptional()
   @ValidateNested()
   @Type(() => SendWindowInput)
