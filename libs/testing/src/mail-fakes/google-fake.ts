@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { FakeAnswer, HttpFake, RecordedRequest, ScriptedFailure, bearerOf, rawHeader, startHttpFake } from './http-fake';
+import { randomBytes } from 'node:crypto';
+import { FakeAnswer, HttpFake, RecordedRequest, ScriptedFailure, rawHeader, startHttpFake } from './http-fake';
+import { OAuthFake } from './oauth-fake';
 
 export type GmailFakeMessage = { id: string; threadId: string; labelIds: string[]; raw: Buffer; historyId: number; at: number };
-type Account = { address: string; messages: Map<string, GmailFakeMessage>; historyId: number; oldestHistoryId: number; revoked: boolean };
+type Account = { address: string; messages: Map<string, GmailFakeMessage>; historyId: number; oldestHistoryId: number };
 
 const id = (bytes = 8) => randomBytes(bytes).toString('hex');
 const GMAIL_SCOPE = 'https://www.googleapis.com/auth/gmail.send https://www.googleapis.com/auth/gmail.readonly';
@@ -16,13 +17,24 @@ const GMAIL_SCOPE = 'https://www.googleapis.com/auth/gmail.send https://www.goog
 export class GoogleFake {
   readonly clientId = 'google-client-id.apps.googleusercontent.com';
   readonly clientSecret = 'google-client-secret';
-  /** Lifetime of the access tokens it issues. */
-  accessTokenTtlSeconds = 3600;
   private readonly accounts = new Map<string, Account>();
-  private readonly accessTokens = new Map<string, { address: string; expiresAt: number }>();
-  private readonly refreshTokens = new Map<string, string>();
-  private readonly codes = new Map<string, { address: string; challenge: string | null; redirectUri: string }>();
-  private consentAddress = 'ada@gmail.test';
+  private readonly oauth = new OAuthFake({
+    clientId: this.clientId,
+    clientSecret: this.clientSecret,
+    consentAddress: 'ada@gmail.test',
+    newCode: () => `4/${id()}`,
+    newAccessToken: () => `ya29.${id(12)}`,
+    newRefreshToken: () => `1//refresh-${id()}`,
+    scope: GMAIL_SCOPE,
+    rotatesRefreshTokens: false,
+    errors: {
+      unknownClientPage: 'unknown client',
+      invalidClient: { error: 'invalid_client' },
+      badCode: 'Malformed auth code.',
+      badVerifier: 'Invalid code verifier.',
+      revoked: 'Token has been expired or revoked.',
+    },
+  });
 
   private constructor(private readonly http: HttpFake) {}
 
@@ -62,15 +74,24 @@ export class GoogleFake {
     this.http.failNext(failure);
   }
 
+  /** Lifetime of the access tokens it issues. */
+  get accessTokenTtlSeconds(): number {
+    return this.oauth.accessTokenTtlSeconds;
+  }
+
+  set accessTokenTtlSeconds(seconds: number) {
+    this.oauth.accessTokenTtlSeconds = seconds;
+  }
+
   /** Whose Google account the next consent screen signs in with. */
   consentAs(address: string): void {
-    this.consentAddress = address;
+    this.oauth.consentAs(address);
   }
 
   private account(address: string): Account {
     let account = this.accounts.get(address);
     if (!account) {
-      account = { address, messages: new Map(), historyId: 1000, oldestHistoryId: 1, revoked: false };
+      account = { address, messages: new Map(), historyId: 1000, oldestHistoryId: 1 };
       this.accounts.set(address, account);
     }
     return account;
@@ -78,16 +99,12 @@ export class GoogleFake {
 
   /** A refresh token for the account, as if its owner had consented (for tests that skip the dance). */
   grant(address: string): string {
-    const token = `1//refresh-${id()}`;
-    this.refreshTokens.set(token, address);
-    this.account(address).revoked = false;
-    return token;
+    return this.oauth.grant(address);
   }
 
   /** The owner removed our access (or changed their password): every refresh now fails. */
   revoke(address: string): void {
-    this.account(address).revoked = true;
-    for (const [token, owner] of this.accessTokens) if (owner.address === address) this.accessTokens.delete(token);
+    this.oauth.revoke(address);
   }
 
   /** Messages sent through the API from this account, oldest first. */
@@ -113,57 +130,21 @@ export class GoogleFake {
     return this.account(address).historyId;
   }
 
-  private issueAccessToken(address: string): { access_token: string; expires_in: number; token_type: string; scope: string } {
-    const token = `ya29.${id(12)}`;
-    this.accessTokens.set(token, { address, expiresAt: Date.now() + this.accessTokenTtlSeconds * 1000 });
-    return { access_token: token, expires_in: this.accessTokenTtlSeconds, token_type: 'Bearer', scope: GMAIL_SCOPE };
-  }
-
-  private token(request: RecordedRequest): FakeAnswer {
-    const form = new URLSearchParams(request.body.toString('utf8'));
-    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
-    if (form.get('grant_type') === 'authorization_code') {
-      const grant = this.codes.get(form.get('code') ?? '');
-      if (!grant || grant.redirectUri !== form.get('redirect_uri')) return { status: 400, body: { error: 'invalid_grant', error_description: 'Malformed auth code.' } };
-      const verifier = form.get('code_verifier');
-      if (grant.challenge && createHash('sha256').update(verifier ?? '').digest('base64url') !== grant.challenge) return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid code verifier.' } };
-      this.codes.delete(form.get('code') ?? '');
-      return { status: 200, body: { ...this.issueAccessToken(grant.address), refresh_token: this.grant(grant.address) } };
-    }
-    if (form.get('grant_type') === 'refresh_token') {
-      const address = this.refreshTokens.get(form.get('refresh_token') ?? '');
-      if (!address || this.account(address).revoked) return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
-      return { status: 200, body: this.issueAccessToken(address) };
-    }
-    return { status: 400, body: { error: 'unsupported_grant_type' } };
-  }
-
   private handle(request: RecordedRequest): FakeAnswer {
-    if (request.path === '/o/oauth2/v2/auth') {
-      const q = request.query;
-      if (q.get('client_id') !== this.clientId) return { status: 400, body: 'unknown client' };
-      const code = `4/${id()}`;
-      const redirectUri = q.get('redirect_uri') ?? '';
-      this.codes.set(code, { address: this.consentAddress, challenge: q.get('code_challenge'), redirectUri });
-      const back = new URL(redirectUri);
-      back.searchParams.set('code', code);
-      back.searchParams.set('state', q.get('state') ?? '');
-      return { status: 302, headers: { location: back.toString() } };
-    }
-    if (request.path === '/token' && request.method === 'POST') return this.token(request);
+    if (request.path === '/o/oauth2/v2/auth') return this.oauth.authorize(request);
+    if (request.path === '/token' && request.method === 'POST') return this.oauth.token(request);
     if (request.path === '/revoke') {
       const token = request.query.get('token') ?? new URLSearchParams(request.body.toString('utf8')).get('token') ?? '';
-      const address = this.refreshTokens.get(token) ?? this.accessTokens.get(token)?.address;
+      const address = this.oauth.ownerOf(token);
       if (!address) return { status: 400, body: { error: 'invalid_token' } };
       this.revoke(address);
       return { status: 200, body: {} };
     }
     const gmail = /^\/gmail\/v1\/users\/me\/(.+)$/.exec(request.path);
     if (!gmail) return { status: 404, body: { error: { code: 404, message: `no route ${request.path}` } } };
-    const bearer = bearerOf(request);
-    const grant = bearer ? this.accessTokens.get(bearer) : undefined;
-    if (!grant || grant.expiresAt <= Date.now()) return { status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } } };
-    return this.gmail(this.account(grant.address), request, gmail[1] as string);
+    const owner = this.oauth.bearerOwner(request);
+    if (!owner) return { status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } } };
+    return this.gmail(this.account(owner), request, gmail[1] as string);
   }
 
   private gmail(account: Account, request: RecordedRequest, route: string): FakeAnswer {

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { FakeAnswer, HttpFake, RecordedRequest, ScriptedFailure, bearerOf, rawHeader, startHttpFake } from './http-fake';
+import { randomBytes } from 'node:crypto';
+import { FakeAnswer, HttpFake, RecordedRequest, ScriptedFailure, rawHeader, startHttpFake } from './http-fake';
+import { OAuthFake } from './oauth-fake';
 
 export type GraphFakeMessage = {
   id: string;
@@ -17,7 +18,7 @@ export type GraphFakeMessage = {
   seq: number;
   sentAt: number | null;
 };
-type Account = { address: string; displayName: string; messages: Map<string, GraphFakeMessage>; revoked: boolean };
+type Account = { address: string; displayName: string; messages: Map<string, GraphFakeMessage> };
 
 const token = (bytes = 12) => randomBytes(bytes).toString('base64url');
 
@@ -31,15 +32,28 @@ export class MicrosoftFake {
   readonly clientId = '00000000-0000-4000-8000-00000000c11e';
   readonly clientSecret = 'microsoft-client-secret';
   readonly tenant = 'common';
-  accessTokenTtlSeconds = 3600;
   /** Messages per delta page (set low to make the poller follow nextLinks). */
   deltaPageSize = 10;
   private seq = 0;
   private readonly accounts = new Map<string, Account>();
-  private readonly accessTokens = new Map<string, { address: string; expiresAt: number }>();
-  private readonly refreshTokens = new Map<string, string>();
-  private readonly codes = new Map<string, { address: string; challenge: string | null; redirectUri: string }>();
-  private consentAddress = 'grace@outlook.test';
+  private readonly oauth = new OAuthFake({
+    clientId: this.clientId,
+    clientSecret: this.clientSecret,
+    consentAddress: 'grace@outlook.test',
+    newCode: () => `0.A${token()}`,
+    newAccessToken: () => `eyJ0eXAi.${token(16)}`,
+    newRefreshToken: () => `M.R3_${token()}`,
+    scope: 'https://graph.microsoft.com/Mail.ReadWrite https://graph.microsoft.com/Mail.Send https://graph.microsoft.com/User.Read',
+    rotatesRefreshTokens: true,
+    checkForm: (form) => ((form.get('scope') ?? '').includes('offline_access') ? null : { status: 400, body: { error: 'invalid_scope' } }),
+    errors: {
+      unknownClientPage: 'AADSTS700016: application not found',
+      invalidClient: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' },
+      badCode: 'AADSTS70008: The provided authorization code or refresh token has expired.',
+      badVerifier: 'AADSTS501481: The Code_Verifier does not match the code_challenge.',
+      revoked: 'AADSTS50173: The provided grant has expired due to it being revoked.',
+    },
+  });
 
   private constructor(private readonly http: HttpFake) {}
 
@@ -70,29 +84,33 @@ export class MicrosoftFake {
     this.http.failNext(failure);
   }
 
+  get accessTokenTtlSeconds(): number {
+    return this.oauth.accessTokenTtlSeconds;
+  }
+
+  set accessTokenTtlSeconds(seconds: number) {
+    this.oauth.accessTokenTtlSeconds = seconds;
+  }
+
   consentAs(address: string): void {
-    this.consentAddress = address;
+    this.oauth.consentAs(address);
   }
 
   private account(address: string): Account {
     let account = this.accounts.get(address);
     if (!account) {
-      account = { address, displayName: address.split('@')[0] ?? address, messages: new Map(), revoked: false };
+      account = { address, displayName: address.split('@')[0] ?? address, messages: new Map() };
       this.accounts.set(address, account);
     }
     return account;
   }
 
   grant(address: string): string {
-    const refresh = `M.R3_${token()}`;
-    this.refreshTokens.set(refresh, address);
-    this.account(address).revoked = false;
-    return refresh;
+    return this.oauth.grant(address);
   }
 
   revoke(address: string): void {
-    this.account(address).revoked = true;
-    for (const [t, owner] of this.accessTokens) if (owner.address === address) this.accessTokens.delete(t);
+    this.oauth.revoke(address);
   }
 
   messages(address: string): GraphFakeMessage[] {
@@ -129,59 +147,15 @@ export class MicrosoftFake {
     return message;
   }
 
-  private issue(address: string, withRefresh: boolean) {
-    const access = `eyJ0eXAi.${token(16)}`;
-    this.accessTokens.set(access, { address, expiresAt: Date.now() + this.accessTokenTtlSeconds * 1000 });
-    return {
-      token_type: 'Bearer',
-      access_token: access,
-      expires_in: this.accessTokenTtlSeconds,
-      scope: 'https://graph.microsoft.com/Mail.ReadWrite https://graph.microsoft.com/Mail.Send https://graph.microsoft.com/User.Read',
-      ...(withRefresh ? { refresh_token: this.grant(address) } : {}),
-    };
-  }
-
-  private token(request: RecordedRequest): FakeAnswer {
-    const form = new URLSearchParams(request.body.toString('utf8'));
-    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) return { status: 401, body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' } };
-    if (!(form.get('scope') ?? '').includes('offline_access')) return { status: 400, body: { error: 'invalid_scope' } };
-    if (form.get('grant_type') === 'authorization_code') {
-      const grant = this.codes.get(form.get('code') ?? '');
-      if (!grant || grant.redirectUri !== form.get('redirect_uri')) return { status: 400, body: { error: 'invalid_grant', error_description: 'AADSTS70008: The provided authorization code or refresh token has expired.' } };
-      if (grant.challenge && createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') !== grant.challenge) {
-        return { status: 400, body: { error: 'invalid_grant', error_description: 'AADSTS501481: The Code_Verifier does not match the code_challenge.' } };
-      }
-      this.codes.delete(form.get('code') ?? '');
-      return { status: 200, body: this.issue(grant.address, true) };
-    }
-    if (form.get('grant_type') === 'refresh_token') {
-      const address = this.refreshTokens.get(form.get('refresh_token') ?? '');
-      if (!address || this.account(address).revoked) return { status: 400, body: { error: 'invalid_grant', error_description: 'AADSTS50173: The provided grant has expired due to it being revoked.' } };
-      return { status: 200, body: this.issue(address, true) };
-    }
-    return { status: 400, body: { error: 'unsupported_grant_type' } };
-  }
-
   private handle(request: RecordedRequest): FakeAnswer {
     const login = /^\/([^/]+)\/oauth2\/v2\.0\/(authorize|token)$/.exec(request.path);
-    if (login?.[2] === 'authorize') {
-      const q = request.query;
-      if (q.get('client_id') !== this.clientId) return { status: 400, body: 'AADSTS700016: application not found' };
-      const code = `0.A${token()}`;
-      const redirectUri = q.get('redirect_uri') ?? '';
-      this.codes.set(code, { address: this.consentAddress, challenge: q.get('code_challenge'), redirectUri });
-      const back = new URL(redirectUri);
-      back.searchParams.set('code', code);
-      back.searchParams.set('state', q.get('state') ?? '');
-      return { status: 302, headers: { location: back.toString() } };
-    }
-    if (login?.[2] === 'token' && request.method === 'POST') return this.token(request);
+    if (login?.[2] === 'authorize') return this.oauth.authorize(request);
+    if (login?.[2] === 'token' && request.method === 'POST') return this.oauth.token(request);
     const graph = /^\/v1\.0\/me(\/.*)?$/.exec(request.path);
     if (!graph) return { status: 404, body: { error: { code: 'NotFound', message: `no route ${request.path}` } } };
-    const bearer = bearerOf(request);
-    const grant = bearer ? this.accessTokens.get(bearer) : undefined;
-    if (!grant || grant.expiresAt <= Date.now()) return { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } } };
-    return this.graph(this.account(grant.address), request, graph[1] ?? '');
+    const owner = this.oauth.bearerOwner(request);
+    if (!owner) return { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } } };
+    return this.graph(this.account(owner), request, graph[1] ?? '');
   }
 
   private view(m: GraphFakeMessage) {
