@@ -87,9 +87,11 @@ export class InboxScheduler {
 
   /** Every connected Gmail and Outlook mailbox has a cursor row. */
   private async enlist(): Promise<void> {
+    // Due from the scheduler's clock, the one claim() compares with: the column's default (the
+    // database's now(), with microseconds) could fall after a claim made in the same millisecond.
     await sql`
-      insert into mailbox_inbox_cursors (mailbox_id, workspace_id, provider)
-      select mailbox_id, workspace_id, provider from mailboxes where status = 'connected' and provider in ('GMAIL', 'OUTLOOK')
+      insert into mailbox_inbox_cursors (mailbox_id, workspace_id, provider, next_poll_at)
+      select mailbox_id, workspace_id, provider, ${this.clock.now()} from mailboxes where status = 'connected' and provider in ('GMAIL', 'OUTLOOK')
       on conflict (mailbox_id) do nothing`.execute(this.db);
   }
 
